@@ -1,6 +1,23 @@
+using MetaServer.Api.Discovery;
+using MetaServer.Api.Kubernetes;
+using MetaServer.Api.Operations;
+using MetaServer.Api.Storage;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddKubernetesApi(builder.Configuration);
+builder.Services.AddDiscovery();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+app.UseMiddleware<StatusExceptionMiddleware>();
+app.MapOperations();
+app.MapDiscovery();
+app.MapKubernetesApi();
+app.MapFallback(() => KubeResults.Status(MetaServer.Domain.Kubernetes.KubeStatus.PathNotFound()));
 
 app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory.</summary>
+public partial class Program;

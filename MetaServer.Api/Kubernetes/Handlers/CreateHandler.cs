@@ -1,0 +1,49 @@
+using MetaServer.Data;
+using MetaServer.Domain.Kubernetes;
+using Microsoft.Extensions.Options;
+
+namespace MetaServer.Api.Kubernetes.Handlers;
+
+/// <summary>POST of a new object: type and namespace checked, named, given its identity, stored once.</summary>
+internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOptions<KubernetesApiOptions> options, TimeProvider clock) : IVerbHandler
+{
+    public async Task<IResult> HandleAsync(ApiRequest request)
+    {
+        if (request.Name.Length > 0)
+        {
+            return KubeResults.Status(KubeStatus.MethodNotAllowed(request.Http.Request.Method));
+        }
+
+        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
+        if (body.Error is not null)
+        {
+            return KubeResults.Status(body.Error);
+        }
+
+        var obj = RequestBody.ParseObject(body.Bytes, out var error);
+        var metadata = obj is null ? null : ObjectRules.Metadata(obj, out error);
+        error ??= ObjectRules.CheckTypeMeta(obj!, request.Type)
+            ?? ObjectRules.CheckNamespace(metadata!, request.Type, request.Namespace);
+        var name = "";
+        error ??= ObjectRules.PrepareForCreate(metadata!, request.Type, clock.GetUtcNow(), out name);
+        if (error is not null)
+        {
+            return KubeResults.Status(error);
+        }
+
+        if (request.Type.Namespaced && await NamespaceMissingAsync(request.Namespace, request.Aborted))
+        {
+            return KubeResults.Status(KubeStatus.NotFound("", "namespaces", request.Namespace));
+        }
+
+        var type = request.Type;
+        var result = await writer.WriteAsync(new ObjectWrite(type, request.Namespace, name, current =>
+            current is null
+                ? new Mutation.Put(obj!)
+                : Mutation.Refuse(KubeStatus.AlreadyExists(type.Group, type.Resource, name))));
+        return WriteAnswers.ToResult(result, StatusCodes.Status201Created);
+    }
+
+    private async Task<bool> NamespaceMissingAsync(string @namespace, CancellationToken cancellationToken) =>
+        await store.GetAsync(BuiltInKeys.Namespace(@namespace), cancellationToken) is null;
+}

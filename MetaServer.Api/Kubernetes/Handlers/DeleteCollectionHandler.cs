@@ -1,0 +1,78 @@
+using System.Buffers;
+using MetaServer.Data;
+using MetaServer.Domain.Kubernetes;
+using Microsoft.Extensions.Options;
+
+namespace MetaServer.Api.Kubernetes.Handlers;
+
+/// <summary>DELETE of a collection: every object the selectors match, answered with the list of what was deleted.</summary>
+internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter writer, IOptions<KubernetesApiOptions> options, TimeProvider clock) : IVerbHandler
+{
+    public async Task<IResult> HandleAsync(ApiRequest request)
+    {
+        var listOptions = ListOptions.Parse(request.Query, request.Type.Group, request.Type.Resource, options.Value.MaxListLimit, out var error);
+        if (listOptions is null)
+        {
+            return KubeResults.Status(error!);
+        }
+
+        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
+        var deleteOptions = body.Error is null ? DeleteOptions.Parse(body.Bytes, out error) : null;
+        if (deleteOptions is null)
+        {
+            return KubeResults.Status(body.Error ?? error!);
+        }
+
+        var matcher = new ObjectMatcher(listOptions);
+        var targets = new List<(string Namespace, string Name)>();
+        var prefix = request.Type.KeyPrefix(request.Namespace.Length == 0 ? null : request.Namespace);
+        await using (var cursor = await store.OpenListAsync(prefix, null, request.Aborted))
+        {
+            while (await cursor.ReadAsync(request.Aborted))
+            {
+                if (matcher.Matches(cursor))
+                {
+                    targets.Add(SplitKey(cursor.Key, prefix.Length, request.Type.Namespaced, request.Namespace));
+                }
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        var writes = targets.Select(t => DeleteHandler.Write(request.Type, t.Namespace, t.Name, deleteOptions, now)).ToArray();
+        var results = await writer.WriteAllAsync(writes);
+
+        var output = new ArrayBufferWriter<byte>();
+        output.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"kind\":\"{request.Type.ListKind}\",\"apiVersion\":\"{request.Type.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{store.CurrentRevision}\"}},\"items\":["));
+        var first = true;
+        foreach (var result in results)
+        {
+            // An object deleted meanwhile by someone else is simply not in the answer.
+            if (result is WriteResult.Committed committed)
+            {
+                if (!first)
+                {
+                    output.Write(","u8);
+                }
+
+                first = false;
+                output.Write(committed.Object.Value);
+            }
+        }
+
+        output.Write("]}"u8);
+        return KubeResults.Object(output.WrittenSpan.ToArray());
+    }
+
+    // "/core/v1/pods/default/nginx" under prefix "/core/v1/pods/" is ("default", "nginx").
+    private static (string Namespace, string Name) SplitKey(string key, int prefixLength, bool namespaced, string requestNamespace)
+    {
+        var rest = key[prefixLength..];
+        if (requestNamespace.Length > 0)
+        {
+            return (requestNamespace, rest);
+        }
+
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return namespaced || slash >= 0 ? (rest[..slash], rest[(slash + 1)..]) : ("", rest);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MetaServer.Data;
+using MetaServer.Domain.Kubernetes;
+using Microsoft.Extensions.Options;
+
+namespace MetaServer.Api.Kubernetes.Handlers;
+
+/// <summary>
+/// DELETE of one object. Preconditions are checked against the stored object; an object with finalizers is
+/// only marked (deletionTimestamp) and goes when its last finalizer is removed.
+/// </summary>
+internal sealed class DeleteHandler(StoreWriter writer, IOptions<KubernetesApiOptions> options, TimeProvider clock) : IVerbHandler
+{
+    public async Task<IResult> HandleAsync(ApiRequest request)
+    {
+        if (request.Info.Subresource.Length > 0)
+        {
+            return KubeResults.Status(KubeStatus.MethodNotSupported(request.Type.Group, request.Type.Resource + "/" + request.Info.Subresource, "delete"));
+        }
+
+        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
+        if (body.Error is not null)
+        {
+            return KubeResults.Status(body.Error);
+        }
+
+        var deleteOptions = DeleteOptions.Parse(body.Bytes, out var error);
+        if (deleteOptions is null)
+        {
+            return KubeResults.Status(error!);
+        }
+
+        var result = await writer.WriteAsync(Write(request.Type, request.Namespace, request.Name, deleteOptions, clock.GetUtcNow()));
+        return Answer(request.Type, request.Name, result);
+    }
+
+    /// <summary>The write that deletes (or marks for deletion) one object; shared with deletecollection.</summary>
+    public static ObjectWrite Write(ResourceType type, string @namespace, string name, DeleteOptions deleteOptions, DateTimeOffset now) =>
+        new(type, @namespace, name, current =>
+        {
+            if (current is null)
+            {
+                return Mutation.Refuse(KubeStatus.NotFound(type.Group, type.Resource, name));
+            }
+
+            var obj = JsonNode.Parse(current.Value)!.AsObject();
+            var metadata = (JsonObject)obj["metadata"]!;
+            var uid = ObjectRules.StringOf(metadata, "uid");
+            if (deleteOptions.PreconditionUid is { Length: > 0 } expectedUid && expectedUid != uid)
+            {
+                return Mutation.Refuse(KubeStatus.Conflict(type.Group, type.Resource, name,
+                    $"Precondition failed: UID in precondition: {expectedUid}, UID in object meta: {uid}"));
+            }
+
+            var rv = current.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+            if (deleteOptions.PreconditionResourceVersion is { Length: > 0 } expectedRv && expectedRv != rv)
+            {
+                return Mutation.Refuse(KubeStatus.Conflict(type.Group, type.Resource, name,
+                    $"Precondition failed: ResourceVersion in precondition: {expectedRv}, ResourceVersion in object meta: {rv}"));
+            }
+
+            if (!UpdateRules.HasFinalizers(metadata))
+            {
+                return Mutation.Remove;
+            }
+
+            // Finalizers pending: mark it; whoever owns a finalizer removes it and that update ends the object.
+            if (!metadata.ContainsKey("deletionTimestamp"))
+            {
+                metadata["deletionTimestamp"] = ObjectRules.Timestamp(now);
+                metadata["deletionGracePeriodSeconds"] = 0;
+            }
+
+            return new Mutation.Put(obj);
+        });
+
+    /// <summary>
+    /// A completed delete answers a Success Status naming the object (pods answer the object itself, as the
+    /// apiserver does); a delete waiting on finalizers answers the marked object.
+    /// </summary>
+    private static IResult Answer(ResourceType type, string name, WriteResult result)
+    {
+        if (result is WriteResult.Committed { Type: ChangeType.Deleted } deleted && type.Resource != "pods")
+        {
+            var uid = JsonNode.Parse(deleted.Object.Value)?["metadata"]?["uid"]?.GetValue<string>();
+            return KubeResults.Status(KubeStatus.Deleted(type.Group, type.Resource, name, uid));
+        }
+
+        return WriteAnswers.ToResult(result);
+    }
+}

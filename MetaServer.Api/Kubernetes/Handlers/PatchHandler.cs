@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using MetaServer.Data;
+using MetaServer.Domain.Kubernetes;
+using MetaServer.Domain.Patching;
+using Microsoft.Extensions.Options;
+
+namespace MetaServer.Api.Kubernetes.Handlers;
+
+/// <summary>
+/// PATCH: the patch is applied to the object as stored, inside the writer, so two patches to one object
+/// never lose each other's changes; the result then follows the update rules.
+/// </summary>
+internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOptions> options) : IVerbHandler
+{
+    public async Task<IResult> HandleAsync(ApiRequest request)
+    {
+        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.PatchBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
+        if (body.Error is not null)
+        {
+            return KubeResults.Status(body.Error);
+        }
+
+        if (RequestBody.CheckJson(body.Bytes) is { } malformed)
+        {
+            return KubeResults.Status(malformed);
+        }
+
+        var (type, subresource, name, mediaType, patch) = (request.Type, request.Info.Subresource, request.Name, body.MediaType, body.Bytes);
+        var result = await writer.WriteAsync(new ObjectWrite(type, request.Namespace, name, current =>
+        {
+            if (current is null)
+            {
+                return Mutation.Refuse(KubeStatus.NotFound(type.Group, type.Resource, name));
+            }
+
+            var target = JsonNode.Parse(current.Value)!;
+            var patched = mediaType == MediaTypes.JsonPatch ? JsonPatch.Apply(target, patch) : MergePatch.Apply(target, patch);
+            if (patched.Error is not null || patched.Result is not JsonObject candidate)
+            {
+                return Mutation.Refuse(KubeStatus.Invalid(type.Group, type.Kind, name,
+                    [new("FieldValueInvalid", patched.Error ?? "the patched document is not an object", "patch")]));
+            }
+
+            return ObjectRules.CheckTypeMeta(candidate, type) is { } typeError
+                ? Mutation.Refuse(typeError)
+                : UpdateRules.Decide(type, subresource, name, candidate, current);
+        }));
+        return WriteAnswers.ToResult(result);
+    }
+}

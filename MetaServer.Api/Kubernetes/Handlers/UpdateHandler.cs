@@ -1,0 +1,39 @@
+using MetaServer.Data;
+using MetaServer.Domain.Kubernetes;
+using Microsoft.Extensions.Options;
+
+namespace MetaServer.Api.Kubernetes.Handlers;
+
+/// <summary>PUT of a whole object (or of its status): optimistic concurrency on metadata.resourceVersion.</summary>
+internal sealed class UpdateHandler(StoreWriter writer, IOptions<KubernetesApiOptions> options) : IVerbHandler
+{
+    public async Task<IResult> HandleAsync(ApiRequest request)
+    {
+        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
+        if (body.Error is not null)
+        {
+            return KubeResults.Status(body.Error);
+        }
+
+        var obj = RequestBody.ParseObject(body.Bytes, out var error);
+        var metadata = obj is null ? null : ObjectRules.Metadata(obj, out error);
+        error ??= ObjectRules.CheckTypeMeta(obj!, request.Type)
+            ?? ObjectRules.CheckNamespace(metadata!, request.Type, request.Namespace);
+        if (error is null && ObjectRules.StringOf(metadata!, "name") is var name && name != request.Name)
+        {
+            error = KubeStatus.BadRequest($"the name of the object ({name}) does not match the name on the URL ({request.Name})");
+        }
+
+        if (error is not null)
+        {
+            return KubeResults.Status(error);
+        }
+
+        var (type, subresource, objectName) = (request.Type, request.Info.Subresource, request.Name);
+        var result = await writer.WriteAsync(new ObjectWrite(type, request.Namespace, objectName, current =>
+            current is null
+                ? Mutation.Refuse(KubeStatus.NotFound(type.Group, type.Resource, objectName))
+                : UpdateRules.Decide(type, subresource, objectName, obj!, current)));
+        return WriteAnswers.ToResult(result);
+    }
+}

@@ -1,0 +1,44 @@
+using MetaServer.Domain.Kubernetes;
+
+namespace MetaServer.Api.Kubernetes;
+
+/// <summary>An object's stored JSON bytes, written as they are.</summary>
+internal sealed class ObjectResult(byte[] json, int statusCode = StatusCodes.Status200OK) : IResult
+{
+    public int StatusCode => statusCode;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = statusCode;
+        httpContext.Response.ContentType = MediaTypes.Json;
+        httpContext.Response.ContentLength = json.Length;
+        return httpContext.Response.Body.WriteAsync(json).AsTask();
+    }
+}
+
+/// <summary>A meta.k8s.io/v1 Status with its HTTP code: every error on the Kubernetes surface is one of these.</summary>
+internal sealed class StatusResult(KubeStatus status) : IResult
+{
+    public KubeStatus Status => status;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var bytes = status.ToUtf8Json();
+        httpContext.Response.StatusCode = status.Code;
+        httpContext.Response.ContentType = MediaTypes.Json;
+        httpContext.Response.ContentLength = bytes.Length;
+        if (status.RetryAfterSeconds is { } retry)
+        {
+            httpContext.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return httpContext.Response.Body.WriteAsync(bytes).AsTask();
+    }
+}
+
+internal static class KubeResults
+{
+    public static StatusResult Status(KubeStatus status) => new(status);
+
+    public static ObjectResult Object(byte[] json, int statusCode = StatusCodes.Status200OK) => new(json, statusCode);
+}

@@ -1,0 +1,83 @@
+using MetaServer.Api.Kubernetes.Handlers;
+using MetaServer.Domain.Kubernetes;
+
+namespace MetaServer.Api.Kubernetes;
+
+/// <summary>The resource paths of the Kubernetes API: /api/v1/... and /apis/{group}/{version}/...</summary>
+internal static class KubernetesApiEndpoints
+{
+    private static readonly string[] StatusVerbs = ["get", "update", "patch"];
+
+    public static IServiceCollection AddKubernetesApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KubernetesApiOptions>().Bind(configuration.GetSection(KubernetesApiOptions.Section))
+            .Validate(o => o.MaxRequestBodyBytes > 0 && o.MaxListLimit > 0, "KubernetesApi limits must be positive")
+            .ValidateOnStart();
+        services.AddSingleton(ResourceCatalog.BuiltIn);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<GetHandler>();
+        services.AddSingleton<ListHandler>();
+        services.AddSingleton<CreateHandler>();
+        services.AddSingleton<UpdateHandler>();
+        services.AddSingleton<PatchHandler>();
+        services.AddSingleton<DeleteHandler>();
+        services.AddSingleton<DeleteCollectionHandler>();
+        services.AddSingleton<HandlerFactory>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapKubernetesApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Map("/api/{**rest}", DispatchAsync);
+        endpoints.Map("/apis/{**rest}", DispatchAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> DispatchAsync(HttpContext http, ResourceCatalog catalog, HandlerFactory handlers)
+    {
+        var info = RequestInfoParser.Parse(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.Query["watch"]);
+        if (!info.IsResourceRequest)
+        {
+            return KubeResults.Status(KubeStatus.PathNotFound());
+        }
+
+        var type = catalog.Find(info.ApiGroup, info.ApiVersion, info.Resource);
+        if (type is null || !ScopeFits(type, info) || (info.Subresource.Length > 0 && !type.HasSubresource(info.Subresource)))
+        {
+            return KubeResults.Status(KubeStatus.PathNotFound());
+        }
+
+        if (!MediaTypes.AcceptsJson(http.Request.Headers.Accept))
+        {
+            return KubeResults.Status(KubeStatus.NotAcceptable([MediaTypes.Json]));
+        }
+
+        var handler = handlers.For(info.Verb);
+        if (handler is null)
+        {
+            return KubeResults.Status(info.Verb.Length == 0
+                ? KubeStatus.MethodNotAllowed(http.Request.Method)
+                : KubeStatus.MethodNotSupported(type.Group, type.Resource, info.Verb));
+        }
+
+        if (info.Subresource.Length > 0 && !StatusVerbs.Contains(info.Verb))
+        {
+            return KubeResults.Status(KubeStatus.MethodNotSupported(type.Group, type.Resource + "/" + info.Subresource, info.Verb));
+        }
+
+        var request = new ApiRequest(http, type.Namespaced ? info : info with { Namespace = "" }, type);
+        return await handler.HandleAsync(request);
+    }
+
+    // Namespaced objects are addressed under a namespace (lists may span all); cluster-scoped ones never are,
+    // except a namespace itself, whose name the path carries where a namespace would be.
+    private static bool ScopeFits(ResourceType type, RequestInfo info)
+    {
+        if (!type.Namespaced)
+        {
+            return info.Namespace.Length == 0 || type.Resource == "namespaces";
+        }
+
+        return info.Namespace.Length > 0 || info.Verb is "list" or "watch";
+    }
+}

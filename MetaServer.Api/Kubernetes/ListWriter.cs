@@ -1,0 +1,108 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using MetaServer.Data;
+using MetaServer.Domain.Kubernetes;
+using MetaServer.Domain.Storage;
+
+namespace MetaServer.Api.Kubernetes;
+
+/// <summary>
+/// Writes a list as the stored JSON of its items spliced into the list envelope: no object is parsed or
+/// re-serialized. Without a limit the response streams straight from the cursor; with one, the page (at most
+/// limit items) is gathered first so the continue token can lead, as clients print it.
+/// </summary>
+internal static class ListWriter
+{
+    private const int FlushThreshold = 64 * 1024;
+
+    public static async Task WriteAsync(HttpResponse response, ResourceType type, ListOptions options, SqliteStore store,
+        string prefix, CancellationToken cancellationToken)
+    {
+        await using var cursor = await store.OpenListAsync(prefix, options.Continue?.StartAfterKey, cancellationToken);
+        // A continued list reports the revision of its first page, so a watch from it misses nothing.
+        var revision = options.Continue?.ResourceVersion ?? cursor.SnapshotRevision;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = MediaTypes.Json;
+        var pipe = response.BodyWriter;
+        var matcher = new ObjectMatcher(options);
+
+        if (options.Limit is not { } limit)
+        {
+            WriteEnvelopeStart(pipe, type, revision, null);
+            var first = true;
+            while (await cursor.ReadAsync(cancellationToken))
+            {
+                if (!matcher.Matches(cursor))
+                {
+                    continue;
+                }
+
+                if (!first)
+                {
+                    pipe.Write(","u8);
+                }
+
+                first = false;
+                cursor.CopyValueTo(pipe);
+                if (pipe.UnflushedBytes > FlushThreshold)
+                {
+                    await pipe.FlushAsync(cancellationToken);
+                }
+            }
+
+            pipe.Write("]}"u8);
+            await pipe.FlushAsync(cancellationToken);
+            return;
+        }
+
+        var page = new ArrayBufferWriter<byte>(64 * 1024);
+        var count = 0;
+        string? lastKey = null;
+        string? continueToken = null;
+        while (await cursor.ReadAsync(cancellationToken))
+        {
+            if (!matcher.Matches(cursor))
+            {
+                continue;
+            }
+
+            if (count == limit)
+            {
+                continueToken = new ContinueToken(revision, lastKey!).Encode();
+                break;
+            }
+
+            if (count > 0)
+            {
+                page.Write(","u8);
+            }
+
+            lastKey = cursor.Key;
+            cursor.CopyValueTo(page);
+            count++;
+        }
+
+        WriteEnvelopeStart(pipe, type, revision, continueToken);
+        pipe.Write(page.WrittenSpan);
+        pipe.Write("]}"u8);
+        await pipe.FlushAsync(cancellationToken);
+    }
+
+    private static void WriteEnvelopeStart(PipeWriter pipe, ResourceType type, long revision, string? continueToken)
+    {
+        var header = new StringBuilder(160)
+            .Append("{\"kind\":\"").Append(type.ListKind)
+            .Append("\",\"apiVersion\":\"").Append(type.ApiVersion)
+            .Append("\",\"metadata\":{\"resourceVersion\":\"").Append(revision.ToString(CultureInfo.InvariantCulture)).Append('"');
+        if (continueToken is not null)
+        {
+            header.Append(",\"continue\":").Append(JsonSerializer.Serialize(continueToken, KubeJson.Default.String));
+        }
+
+        header.Append("},\"items\":[");
+        pipe.Write(Encoding.UTF8.GetBytes(header.ToString()));
+    }
+}

@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MetaServer.Domain.Kubernetes;
+
+namespace MetaServer.Api.Kubernetes;
+
+/// <summary>A request body as read: its bytes and media type, or the Status that refuses it.</summary>
+internal readonly record struct BodyRead(byte[] Bytes, string MediaType, KubeStatus? Error)
+{
+    public static BodyRead Fail(KubeStatus error) => new([], "", error);
+}
+
+/// <summary>Reads request bodies with the size limit and media types of the Kubernetes surface.</summary>
+internal static class RequestBody
+{
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 100 };
+
+    /// <summary>Reads the whole body, refusing an unknown media type (415) or one over <paramref name="limit"/> bytes (413).</summary>
+    public static async Task<BodyRead> ReadAsync(HttpRequest request, IReadOnlyList<string> accepted, long limit, CancellationToken cancellationToken)
+    {
+        var mediaType = MediaTypes.Essence(request.ContentType);
+        if (mediaType.Length == 0 && accepted.Contains(MediaTypes.Json))
+        {
+            mediaType = MediaTypes.Json;
+        }
+
+        if (!accepted.Contains(mediaType))
+        {
+            return BodyRead.Fail(KubeStatus.UnsupportedMediaType(request.ContentType ?? "", accepted));
+        }
+
+        if (request.ContentLength > limit)
+        {
+            return BodyRead.Fail(KubeStatus.RequestEntityTooLarge(limit));
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (read.Buffer.Length > limit)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                return BodyRead.Fail(KubeStatus.RequestEntityTooLarge(limit));
+            }
+
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                var bytes = read.Buffer.ToArray();
+                reader.AdvanceTo(read.Buffer.End);
+                return new BodyRead(bytes, mediaType, null);
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    /// <summary>Parses a JSON object, or says (as a 400 Status) why the bytes are not one.</summary>
+    public static JsonObject? ParseObject(byte[] bytes, out KubeStatus? error)
+    {
+        try
+        {
+            var node = JsonNode.Parse(bytes, NodeOptions, DocumentOptions);
+            if (node is JsonObject obj)
+            {
+                error = null;
+                return obj;
+            }
+
+            error = KubeStatus.BadRequest("the request body must be a JSON object");
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            error = KubeStatus.BadRequest("the request body is not valid JSON: " + ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Checks only that the bytes are JSON; for patches, which are parsed by their own rules.</summary>
+    public static KubeStatus? CheckJson(byte[] bytes)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(bytes, DocumentOptions);
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return KubeStatus.BadRequest("the request body is not valid JSON: " + ex.Message);
+        }
+    }
+}

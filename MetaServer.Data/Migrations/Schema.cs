@@ -1,0 +1,61 @@
+namespace MetaServer.Data.Migrations;
+
+/// <summary>The schema's history. Append new steps; never edit one that has shipped.</summary>
+internal static class Schema
+{
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "objects, change log and revision", """
+            -- KubeEdge's MetaManager table: resource string -> typed value (non-object meta such as pod status).
+            CREATE TABLE meta (
+                key   TEXT PRIMARY KEY NOT NULL,
+                type  TEXT NOT NULL,
+                value TEXT NOT NULL
+            );
+
+            -- Kubernetes objects, one row per key, as the JSON text served to clients. A rowid table with a
+            -- UNIQUE key reads faster here than WITHOUT ROWID (measured, see docs/storage.md); keys sort by
+            -- namespace then name, so a prefix range is a list in the order the apiserver returns it.
+            CREATE TABLE meta_v2 (
+                id                        INTEGER PRIMARY KEY,
+                key                       TEXT NOT NULL UNIQUE,
+                gvr                       TEXT NOT NULL,
+                namespace                 TEXT NOT NULL,
+                name                      TEXT NOT NULL,
+                resource_version          INTEGER NOT NULL,
+                upstream_resource_version TEXT,
+                labels                    TEXT,
+                fields                    TEXT,
+                value                     TEXT NOT NULL
+            );
+
+            -- Every committed change, by revision: what watch resumes from and what a list snapshot rebuilds from.
+            -- prev_revision is the key's revision before this change (0 if it did not exist); prev_labels and
+            -- prev_fields let a watcher whose selector stopped matching be told DELETED.
+            CREATE TABLE changes (
+                revision      INTEGER PRIMARY KEY,
+                key           TEXT NOT NULL,
+                gvr           TEXT NOT NULL,
+                namespace     TEXT NOT NULL,
+                name          TEXT NOT NULL,
+                type          TEXT NOT NULL CHECK (type IN ('ADDED', 'MODIFIED', 'DELETED')),
+                prev_revision INTEGER NOT NULL,
+                labels        TEXT,
+                fields        TEXT,
+                prev_labels   TEXT,
+                prev_fields   TEXT,
+                value         TEXT NOT NULL,
+                committed_at  INTEGER NOT NULL
+            );
+            CREATE INDEX changes_key_revision ON changes (key, revision);
+
+            -- The store's clock: the last revision handed out and the newest revision compacted away.
+            CREATE TABLE store_state (
+                id                 INTEGER PRIMARY KEY CHECK (id = 1),
+                revision           INTEGER NOT NULL,
+                compacted_revision INTEGER NOT NULL
+            );
+            INSERT INTO store_state (id, revision, compacted_revision) VALUES (1, 0, 0);
+            """),
+    ];
+}

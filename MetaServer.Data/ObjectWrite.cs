@@ -1,0 +1,9 @@
+using MetaServer.Domain.Kubernetes;
+
+namespace MetaServer.Data;
+
+/// <summary>A write of one object, decided by <see cref="Mutate"/> against the stored state at commit time.</summary>
+public sealed record ObjectWrite(ResourceType Type, string Namespace, string Name, Mutator Mutate)
+{
+    public string Key { get; } = Type.KeyOf(Namespace, Name);
+}

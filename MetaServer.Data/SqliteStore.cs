@@ -1,0 +1,137 @@
+using Dapper;
+using MetaServer.Data.Migrations;
+using Microsoft.Data.Sqlite;
+
+namespace MetaServer.Data;
+
+/// <summary>
+/// The SQLite file: opened, migrated and read here. Reads run on pooled connections of their own, each in a
+/// snapshot; every write goes through the one <see cref="StoreWriter"/>.
+/// </summary>
+public sealed class SqliteStore : IDisposable
+{
+    private const string SelectState = "SELECT revision AS Revision, compacted_revision AS CompactedRevision FROM store_state WHERE id = 1";
+
+    private const string SelectObject = """
+        SELECT key AS Key, resource_version AS ResourceVersion, upstream_resource_version AS UpstreamResourceVersion, value AS Value
+        FROM meta_v2 WHERE key = @key
+        """;
+
+    private const string SelectRange = """
+        SELECT key, resource_version, labels, fields, value
+        FROM meta_v2 WHERE key > $after AND key < $end ORDER BY key
+        """;
+
+    private readonly string _readConnectionString;
+    private long _revision;
+
+    public SqliteStore(StoreOptions options)
+    {
+        Options = options;
+        var path = System.IO.Path.GetFullPath(options.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        WriteConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = true,
+        }.ToString();
+        FilePath = path;
+    }
+
+    public StoreOptions Options { get; }
+
+    public string FilePath { get; }
+
+    internal string WriteConnectionString { get; }
+
+    /// <summary>The newest committed revision: what a list or a get reports as its resourceVersion.</summary>
+    public long CurrentRevision => Interlocked.Read(ref _revision);
+
+    /// <summary>Revisions at or below this are no longer in the change log.</summary>
+    public long CompactedRevision { get; private set; }
+
+    /// <summary>Creates the file if needed, switches it to WAL and migrates it to the newest schema.</summary>
+    public IReadOnlyList<int> Initialize()
+    {
+        using var connection = OpenWriterConnection();
+        var applied = Migrator.Apply(connection, Schema.Migrations);
+        var state = connection.QuerySingle<(long Revision, long CompactedRevision)>(SelectState);
+        Interlocked.Exchange(ref _revision, state.Revision);
+        CompactedRevision = state.CompactedRevision;
+        return applied;
+    }
+
+    internal SqliteConnection OpenWriterConnection()
+    {
+        var connection = new SqliteConnection(WriteConnectionString);
+        connection.Open();
+        connection.Execute($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {Options.Synchronous};");
+        return connection;
+    }
+
+    internal void Advance(long revision) => Interlocked.Exchange(ref _revision, revision);
+
+    public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>One object by key, or null.</summary>
+    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<StoredObject>(
+            new CommandDefinition(SelectObject, new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens a cursor over the objects whose key starts with <paramref name="prefix"/> and sorts after
+    /// <paramref name="startAfterKey"/>, in key order, inside one read snapshot whose revision it reports.
+    /// </summary>
+    public async Task<ObjectCursor> OpenListAsync(string prefix, string? startAfterKey, CancellationToken cancellationToken)
+    {
+        var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // A read transaction pins one WAL snapshot: the revision and the rows are read from the same state.
+            var transaction = connection.BeginTransaction(deferred: true);
+            var revision = await connection.QuerySingleAsync<long>(
+                new CommandDefinition("SELECT revision FROM store_state WHERE id = 1", transaction: transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SelectRange;
+            command.Parameters.AddWithValue("$after", startAfterKey is not null && string.CompareOrdinal(startAfterKey, prefix) > 0 ? startAfterKey : prefix);
+            command.Parameters.AddWithValue("$end", PrefixEnd(prefix));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return new ObjectCursor(connection, transaction, command, reader, revision);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A cheap query proving the file is readable: what /readyz reports.</summary>
+    public async Task<long> ProbeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleAsync<long>(
+            new CommandDefinition("SELECT revision FROM store_state WHERE id = 1", cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    // Keys under a prefix ending in '/' sort below the same prefix ending in '0', the next character.
+    internal static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+
+    public void Dispose() => SqliteConnection.ClearAllPools();
+}

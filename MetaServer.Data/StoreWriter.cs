@@ -1,0 +1,410 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using MetaServer.Domain.Kubernetes;
+using MetaServer.Domain.Selection;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace MetaServer.Data;
+
+/// <summary>
+/// The one writer. Writes queue here (bounded: a full queue makes submitters wait) and are committed in
+/// batches: one transaction for every write waiting, each write decided against the state its predecessors
+/// left, every change given the next revision. A submitter hears back only after its batch is durable;
+/// observers hear of the batch after the commit, in revision order.
+/// </summary>
+public sealed partial class StoreWriter : IAsyncDisposable
+{
+    private const string SelectCurrent = """
+        SELECT resource_version, upstream_resource_version, labels, fields, value FROM meta_v2 WHERE key = $key
+        """;
+
+    private const string Upsert = """
+        INSERT INTO meta_v2 (key, gvr, namespace, name, resource_version, upstream_resource_version, labels, fields, value)
+        VALUES ($key, $gvr, $namespace, $name, $rv, $urv, $labels, $fields, CAST($value AS TEXT))
+        ON CONFLICT (key) DO UPDATE SET
+            resource_version = excluded.resource_version,
+            upstream_resource_version = excluded.upstream_resource_version,
+            labels = excluded.labels,
+            fields = excluded.fields,
+            value = excluded.value
+        """;
+
+    private const string DeleteObject = "DELETE FROM meta_v2 WHERE key = $key";
+
+    private const string InsertChange = """
+        INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, committed_at)
+        VALUES ($revision, $key, $gvr, $namespace, $name, $type, $prev, $labels, $fields, $prevLabels, $prevFields, CAST($value AS TEXT), $at)
+        """;
+
+    private const string UpdateState = "UPDATE store_state SET revision = $revision WHERE id = 1";
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly SqliteStore _store;
+    private readonly IReadOnlyList<IChangeObserver> _observers;
+    private readonly ILogger<StoreWriter> _logger;
+    private readonly Channel<PendingWrite> _queue;
+    private readonly Task _loop;
+
+    public StoreWriter(SqliteStore store, IEnumerable<IChangeObserver> observers, ILogger<StoreWriter> logger)
+    {
+        _store = store;
+        _observers = observers.ToArray();
+        _logger = logger;
+        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(store.Options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Queues a write and completes once it is committed (or refused).</summary>
+    public async Task<WriteResult> WriteAsync(ObjectWrite write, CancellationToken cancellationToken = default)
+    {
+        var pending = new PendingWrite(write);
+        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        // Once queued, the write is committed or refused whatever the caller does: wait for the verdict.
+        return await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Queues several writes and completes when all are decided; they may share transactions.</summary>
+    public async Task<WriteResult[]> WriteAllAsync(IReadOnlyList<ObjectWrite> writes, CancellationToken cancellationToken = default)
+    {
+        var pending = new PendingWrite[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            pending[i] = new PendingWrite(writes[i]);
+            await _queue.Writer.WriteAsync(pending[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        var results = new WriteResult[pending.Length];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            results[i] = await pending[i].Completion.Task.ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    private async Task RunAsync()
+    {
+        using var connection = _store.OpenWriterConnection();
+        using var statements = new Statements(connection);
+        var batch = new List<PendingWrite>(_store.Options.MaxBatch);
+        var changes = new List<CommittedChange>(_store.Options.MaxBatch);
+        var results = new List<WriteResult>(_store.Options.MaxBatch);
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _store.Options.MaxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            changes.Clear();
+            results.Clear();
+            var revision = _store.CurrentRevision;
+            try
+            {
+                using (var transaction = connection.BeginTransaction())
+                {
+                    statements.Enlist(transaction);
+                    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    foreach (var pending in batch)
+                    {
+                        results.Add(Apply(statements, pending.Write, ref revision, now, buffer, changes));
+                    }
+
+                    if (changes.Count > 0)
+                    {
+                        statements.UpdateState.Parameters["$revision"].Value = revision;
+                        statements.UpdateState.ExecuteNonQuery();
+                    }
+
+                    transaction.Commit();
+                }
+
+                _store.Advance(revision);
+            }
+            catch (Exception ex)
+            {
+                // The transaction rolled back: nothing of this batch is stored, so nobody is told it is.
+                Log.BatchFailed(_logger, batch.Count, ex);
+                var failure = new WriteResult.Rejected(KubeStatus.InternalError("the write could not be committed: " + ex.Message));
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetResult(failure);
+                }
+
+                continue;
+            }
+
+            if (changes.Count > 0)
+            {
+                Publish(changes);
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(results[i]);
+            }
+        }
+    }
+
+    private WriteResult Apply(Statements statements, ObjectWrite write, ref long revision, long now,
+        ArrayBufferWriter<byte> buffer, List<CommittedChange> changes)
+    {
+        var current = ReadCurrent(statements, write.Key, out var currentLabels, out var currentFields);
+        Mutation decision;
+        try
+        {
+            decision = write.Mutate(current);
+        }
+        catch (Exception ex)
+        {
+            // A mutator is the caller's code: its failure refuses that one write, never the writer.
+            Log.MutationFailed(_logger, write.Key, ex);
+            return new WriteResult.Rejected(KubeStatus.InternalError(ex.Message));
+        }
+
+        switch (decision)
+        {
+            case Mutation.Reject reject:
+                return new WriteResult.Rejected(reject.Status);
+
+            case Mutation.Put put:
+            {
+                var metadata = put.Object["metadata"] as JsonObject
+                    ?? throw new InvalidOperationException("an object to store has no metadata");
+                var upstream = put.UpstreamResourceVersion ?? current?.UpstreamResourceVersion;
+                if (current is not null)
+                {
+                    // A write that leaves the object exactly as stored commits nothing, as on the apiserver.
+                    metadata["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    var same = Serialize(put.Object, buffer);
+                    if (same.SequenceEqual(current.Value) && upstream == current.UpstreamResourceVersion)
+                    {
+                        return new WriteResult.Unchanged(current);
+                    }
+                }
+
+                revision++;
+                metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var value = Serialize(put.Object, buffer).ToArray();
+                var labels = JsonText(SelectableFields.ExtractLabels(put.Object));
+                var fields = JsonText(SelectableFields.Extract(write.Type.Group, write.Type.Resource, put.Object));
+                var stored = new StoredObject(write.Key, revision, upstream, value);
+                var type = current is null ? ChangeType.Added : ChangeType.Modified;
+                var u = statements.Upsert;
+                u.Parameters["$key"].Value = write.Key;
+                u.Parameters["$gvr"].Value = write.Type.Gvr;
+                u.Parameters["$namespace"].Value = write.Namespace;
+                u.Parameters["$name"].Value = write.Name;
+                u.Parameters["$rv"].Value = revision;
+                u.Parameters["$urv"].Value = (object?)upstream ?? DBNull.Value;
+                u.Parameters["$labels"].Value = (object?)labels ?? DBNull.Value;
+                u.Parameters["$fields"].Value = (object?)fields ?? DBNull.Value;
+                u.Parameters["$value"].Value = value;
+                u.ExecuteNonQuery();
+                var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
+                    value, labels, fields, currentLabels, currentFields);
+                RecordChange(statements, change, current?.ResourceVersion ?? 0, now);
+                changes.Add(change);
+                return new WriteResult.Committed(stored, type);
+            }
+
+            case Mutation.Delete when current is null:
+                return new WriteResult.Rejected(KubeStatus.NotFound(write.Type.Group, write.Type.Resource, write.Name));
+
+            case Mutation.Delete:
+            {
+                revision++;
+                // The deleted object carries the deletion's revision, as the apiserver's does.
+                var last = JsonNode.Parse(current.Value)!.AsObject();
+                if (last["metadata"] is JsonObject metadata)
+                {
+                    metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                var value = Serialize(last, buffer).ToArray();
+                statements.Delete.Parameters["$key"].Value = write.Key;
+                statements.Delete.ExecuteNonQuery();
+                var change = new CommittedChange(revision, ChangeType.Deleted, write.Key, write.Type.Gvr, write.Namespace,
+                    write.Name, value, currentLabels, currentFields, currentLabels, currentFields);
+                RecordChange(statements, change, current.ResourceVersion, now);
+                changes.Add(change);
+                return new WriteResult.Committed(new StoredObject(write.Key, revision, current.UpstreamResourceVersion, value), ChangeType.Deleted);
+            }
+
+            default:
+                throw new InvalidOperationException($"unknown mutation {decision.GetType().Name}");
+        }
+    }
+
+    private static StoredObject? ReadCurrent(Statements statements, string key, out string? labels, out string? fields)
+    {
+        statements.Select.Parameters["$key"].Value = key;
+        using var reader = statements.Select.ExecuteReader();
+        if (!reader.Read())
+        {
+            labels = fields = null;
+            return null;
+        }
+
+        labels = reader.IsDBNull(2) ? null : reader.GetString(2);
+        fields = reader.IsDBNull(3) ? null : reader.GetString(3);
+        var value = new byte[reader.GetBytes(4, 0, null, 0, 0)];
+        reader.GetBytes(4, 0, value, 0, value.Length);
+        return new StoredObject(key, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), value);
+    }
+
+    private static void RecordChange(Statements statements, CommittedChange change, long previousRevision, long now)
+    {
+        var c = statements.InsertChange;
+        c.Parameters["$revision"].Value = change.Revision;
+        c.Parameters["$key"].Value = change.Key;
+        c.Parameters["$gvr"].Value = change.Gvr;
+        c.Parameters["$namespace"].Value = change.Namespace;
+        c.Parameters["$name"].Value = change.Name;
+        c.Parameters["$type"].Value = change.Type switch
+        {
+            ChangeType.Added => "ADDED",
+            ChangeType.Modified => "MODIFIED",
+            _ => "DELETED",
+        };
+        c.Parameters["$prev"].Value = previousRevision;
+        c.Parameters["$labels"].Value = (object?)change.Labels ?? DBNull.Value;
+        c.Parameters["$fields"].Value = (object?)change.Fields ?? DBNull.Value;
+        c.Parameters["$prevLabels"].Value = (object?)change.PrevLabels ?? DBNull.Value;
+        c.Parameters["$prevFields"].Value = (object?)change.PrevFields ?? DBNull.Value;
+        c.Parameters["$value"].Value = change.Value;
+        c.Parameters["$at"].Value = now;
+        c.ExecuteNonQuery();
+    }
+
+    private void Publish(List<CommittedChange> changes)
+    {
+        var snapshot = changes.ToArray();
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnCommitted(snapshot);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.ObserverFailed(_logger, observer.GetType().Name, ex);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> Serialize(JsonObject obj, ArrayBufferWriter<byte> buffer)
+    {
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            obj.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan;
+    }
+
+    private static string? JsonText(IReadOnlyDictionary<string, string> map)
+    {
+        if (map.Count == 0)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in map)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Stops taking writes, commits what is queued, and ends the loop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private sealed record PendingWrite(ObjectWrite Write)
+    {
+        public TaskCompletionSource<WriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    // Prepared once for the writer's connection and reused for every write.
+    private sealed class Statements : IDisposable
+    {
+        public Statements(SqliteConnection connection)
+        {
+            Select = Create(connection, SelectCurrent, "$key");
+            Upsert = Create(connection, StoreWriter.Upsert, "$key", "$gvr", "$namespace", "$name", "$rv", "$urv", "$labels", "$fields", "$value");
+            Delete = Create(connection, DeleteObject, "$key");
+            InsertChange = Create(connection, StoreWriter.InsertChange, "$revision", "$key", "$gvr", "$namespace", "$name",
+                "$type", "$prev", "$labels", "$fields", "$prevLabels", "$prevFields", "$value", "$at");
+            UpdateState = Create(connection, StoreWriter.UpdateState, "$revision");
+        }
+
+        public SqliteCommand Select { get; }
+        public SqliteCommand Upsert { get; }
+        public SqliteCommand Delete { get; }
+        public SqliteCommand InsertChange { get; }
+        public SqliteCommand UpdateState { get; }
+
+        public void Enlist(SqliteTransaction transaction)
+        {
+            Select.Transaction = Upsert.Transaction = Delete.Transaction = InsertChange.Transaction = UpdateState.Transaction = transaction;
+        }
+
+        private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            return command;
+        }
+
+        public void Dispose()
+        {
+            Select.Dispose();
+            Upsert.Dispose();
+            Delete.Dispose();
+            InsertChange.Dispose();
+            UpdateState.Dispose();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "A batch of {Count} writes failed to commit and was rolled back")]
+        public static partial void BatchFailed(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "The write to {Key} failed while being decided")]
+        public static partial void MutationFailed(ILogger logger, string key, Exception exception);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Change observer {Observer} failed")]
+        public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using MetaServer.IntegrationTests.Infrastructure;
+
+namespace MetaServer.IntegrationTests.EndToEnd;
+
+/// <summary>The real kubectl against the server on a real Kestrel listener on 127.0.0.1.</summary>
+public sealed class KubectlTests : IAsyncLifetime
+{
+    private readonly EdgeMetaServer _server = new(kestrel: true);
+    private readonly TempFolder _work = new();
+    private Kubectl _kubectl = null!;
+
+    public Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Kubectl.Path), "kubectl must be installed at /usr/bin/kubectl (.ci/run checks this)");
+        _kubectl = new Kubectl(_server.Address, _work.Path);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _work.Dispose();
+    }
+
+    private async Task<string> WriteManifestAsync(string name, string yaml)
+    {
+        var path = Path.Combine(_work.Path, name);
+        await File.WriteAllTextAsync(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public async Task Create_get_and_delete_a_pod_from_a_manifest()
+    {
+        var manifest = await WriteManifestAsync("pod.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: kubectl-pod
+              labels:
+                app: demo
+            spec:
+              nodeName: edge-1
+              containers:
+              - name: main
+                image: nginx:1.27
+            """);
+
+        var create = await _kubectl.RunAsync("create", "-f", manifest);
+        Assert.True(create.ExitCode == 0, create.ToString());
+        Assert.Contains("pod/kubectl-pod created", create.Stdout);
+
+        var get = await _kubectl.RunAsync("get", "pods", "-o", "json");
+        Assert.True(get.ExitCode == 0, get.ToString());
+        var list = JsonNode.Parse(get.Stdout)!;
+        var pod = Assert.Single(list["items"]!.AsArray());
+        Assert.Equal("kubectl-pod", pod!["metadata"]!["name"]!.GetValue<string>());
+        Assert.Equal("nginx:1.27", pod["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+
+        var one = await _kubectl.RunAsync("get", "pod", "kubectl-pod", "-o", "jsonpath={.metadata.labels.app}");
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.Equal("demo", one.Stdout);
+
+        var delete = await _kubectl.RunAsync("delete", "pod", "kubectl-pod");
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        Assert.Contains("pod \"kubectl-pod\" deleted", delete.Stdout);
+
+        var after = await _kubectl.RunAsync("get", "pod", "kubectl-pod");
+        Assert.NotEqual(0, after.ExitCode);
+        Assert.Contains("NotFound", after.Stderr);
+    }
+
+    [Fact]
+    public async Task Kubectl_reports_the_server_version()
+    {
+        var version = await _kubectl.RunAsync("version", "-o", "json");
+
+        Assert.True(version.ExitCode == 0, version.ToString());
+        Assert.Equal("1", JsonNode.Parse(version.Stdout)!["serverVersion"]!["major"]!.GetValue<string>());
+    }
+}

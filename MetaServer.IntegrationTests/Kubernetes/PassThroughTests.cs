@@ -1,0 +1,82 @@
+using System.Net;
+using MetaServer.IntegrationTests.Infrastructure;
+
+namespace MetaServer.IntegrationTests.Kubernetes;
+
+/// <summary>/version, the health paths and discovery.</summary>
+public sealed class PassThroughTests : IAsyncLifetime
+{
+    private readonly EdgeMetaServer _server = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _server.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/livez")]
+    [InlineData("/readyz")]
+    public async Task Health_paths_answer_ok(string path)
+    {
+        using var response = await _client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Readyz_verbose_names_the_database_check()
+    {
+        var text = await _client.GetStringAsync("/readyz?verbose");
+
+        Assert.Contains("[+]database ok", text);
+    }
+
+    [Fact]
+    public async Task Version_reports_a_kubernetes_version()
+    {
+        var (code, version) = await _client.GetJsonAsync("/version");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal("1", version["major"]!.GetValue<string>());
+        Assert.StartsWith("v1.", version["gitVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Core_discovery_lists_the_core_resources_with_scope_and_short_names()
+    {
+        var (_, versions) = await _client.GetJsonAsync("/api");
+        Assert.Equal("APIVersions", versions["kind"]!.GetValue<string>());
+
+        var (code, list) = await _client.GetJsonAsync("/api/v1");
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal("APIResourceList", list["kind"]!.GetValue<string>());
+        var resources = list["resources"]!.AsArray().Select(r => r!.AsObject()).ToDictionary(r => r["name"]!.GetValue<string>());
+        Assert.True(resources["pods"]["namespaced"]!.GetValue<bool>());
+        Assert.False(resources["nodes"]["namespaced"]!.GetValue<bool>());
+        Assert.Equal("po", resources["pods"]["shortNames"]![0]!.GetValue<string>());
+        Assert.Contains("pods/status", resources.Keys);
+        Assert.Contains("create", resources["configmaps"]["verbs"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Group_discovery_lists_every_group_and_its_resources()
+    {
+        var (_, groups) = await _client.GetJsonAsync("/apis");
+        var names = groups["groups"]!.AsArray().Select(g => g!["name"]!.GetValue<string>()).ToArray();
+        Assert.Equal(["coordination.k8s.io", "discovery.k8s.io", "storage.k8s.io", "node.k8s.io"], names);
+
+        var (code, leases) = await _client.GetJsonAsync("/apis/coordination.k8s.io/v1");
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal("coordination.k8s.io/v1", leases["groupVersion"]!.GetValue<string>());
+        Assert.Equal("Lease", leases["resources"]![0]!["kind"]!.GetValue<string>());
+
+        var (missing, status) = await _client.GetJsonAsync("/apis/apps/v1");
+        CrudTests.AssertStatus(status, missing, HttpStatusCode.NotFound, "NotFound");
+    }
+}

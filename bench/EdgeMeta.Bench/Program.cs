@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using EdgeMeta.Bench;
+
+// bench <command> ...   (see bench/run.sh)
+//   seed <baseUrl> <count> <concurrency>        create pods, print objects/s
+//   list <baseUrl> <path> <runs>                GET path repeatedly, print median/p90 time to last byte and MB/s
+//   fetch <url> <file>                          save a response body
+//   serve <port> <onefile> <listfile>           bare Kestrel serving those bytes at /one and /list
+return args.FirstOrDefault() switch
+{
+    "seed" => await SeedAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3])),
+    "list" => await ListAsync(new Uri(args[1]), args[2], int.Parse(args[3])),
+    "fetch" => await FetchAsync(args[1], args[2]),
+    "serve" => await ServeAsync(int.Parse(args[1]), args[2], args[3]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: bench seed|list|fetch|serve ...");
+    return 2;
+}
+
+static HttpClient Client(Uri baseUrl) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 64, AutomaticDecompression = DecompressionMethods.None })
+{
+    BaseAddress = baseUrl,
+    Timeout = TimeSpan.FromMinutes(2),
+};
+
+static async Task<int> SeedAsync(Uri baseUrl, int count, int concurrency)
+{
+    using var client = Client(baseUrl);
+    var bodies = Enumerable.Range(0, count).Select(PodFactory.Pod).ToArray();
+    Console.Error.WriteLine($"pod body: {Encoding.UTF8.GetByteCount(bodies[0])} bytes");
+    var next = -1;
+    var failures = 0;
+    var clock = Stopwatch.StartNew();
+    var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            using var content = new StringContent(bodies[i], Encoding.UTF8, "application/json");
+            using var response = await client.PostAsync("/api/v1/namespaces/default/pods", content);
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                Interlocked.Increment(ref failures);
+            }
+        }
+    });
+    await Task.WhenAll(workers);
+    clock.Stop();
+    Console.WriteLine($"BENCH create count={count} concurrency={concurrency} seconds={clock.Elapsed.TotalSeconds:F3} per_second={count / clock.Elapsed.TotalSeconds:F0} failures={failures}");
+    return failures == 0 ? 0 : 1;
+}
+
+static async Task<int> ListAsync(Uri baseUrl, string path, int runs)
+{
+    using var client = Client(baseUrl);
+    var buffer = new byte[1 << 20];
+    long bytes = 0;
+    var times = new List<double>();
+    for (var run = -3; run < runs; run++)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        long total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer)) > 0)
+        {
+            total += read;
+        }
+
+        clock.Stop();
+        if (run >= 0)
+        {
+            times.Add(clock.Elapsed.TotalMilliseconds);
+            bytes = total;
+        }
+    }
+
+    times.Sort();
+    var median = times[times.Count / 2];
+    var p90 = times[(int)(times.Count * 0.9)];
+    Console.WriteLine($"BENCH list path={path} bytes={bytes} runs={runs} median_ms={median:F2} p90_ms={p90:F2} mb_per_s={bytes / 1e6 / (median / 1000):F0}");
+    return 0;
+}
+
+static async Task<int> FetchAsync(string url, string file)
+{
+    using var client = new HttpClient();
+    await File.WriteAllBytesAsync(file, await client.GetByteArrayAsync(url));
+    return 0;
+}
+
+static async Task<int> ServeAsync(int port, string oneFile, string listFile)
+{
+    var one = await File.ReadAllBytesAsync(oneFile);
+    var list = await File.ReadAllBytesAsync(listFile);
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+    var app = builder.Build();
+    app.MapGet("/one", () => Results.Bytes(one, "application/json"));
+    app.MapGet("/list", () => Results.Bytes(list, "application/json"));
+    app.MapGet("/healthz", () => "ok");
+    await app.RunAsync();
+    return 0;
+}
