@@ -14,6 +14,7 @@ var app = builder.Build();
 app.UseMiddleware<StatusExceptionMiddleware>();
 app.MapOperations();
 app.MapDiscovery();
+app.MapOpenApi();
 app.MapKubernetesApi();
 app.MapFallback(() => KubeResults.Status(MetaServer.Domain.Kubernetes.KubeStatus.PathNotFound()));
 

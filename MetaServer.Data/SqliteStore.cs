@@ -13,7 +13,7 @@ public sealed class SqliteStore : IDisposable
     private const string SelectState = "SELECT revision AS Revision, compacted_revision AS CompactedRevision FROM store_state WHERE id = 1";
 
     private const string SelectObject = """
-        SELECT key AS Key, resource_version AS ResourceVersion, upstream_resource_version AS UpstreamResourceVersion, value AS Value
+        SELECT key AS Key, resource_version AS ResourceVersion, upstream_resource_version AS UpstreamResourceVersion, CAST(value AS BLOB) AS Value
         FROM meta_v2 WHERE key = @key
         """;
 

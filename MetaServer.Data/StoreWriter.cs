@@ -180,68 +180,68 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 return new WriteResult.Rejected(reject.Status);
 
             case Mutation.Put put:
-            {
-                var metadata = put.Object["metadata"] as JsonObject
-                    ?? throw new InvalidOperationException("an object to store has no metadata");
-                var upstream = put.UpstreamResourceVersion ?? current?.UpstreamResourceVersion;
-                if (current is not null)
                 {
-                    // A write that leaves the object exactly as stored commits nothing, as on the apiserver.
-                    metadata["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    var same = Serialize(put.Object, buffer);
-                    if (same.SequenceEqual(current.Value) && upstream == current.UpstreamResourceVersion)
+                    var metadata = put.Object["metadata"] as JsonObject
+                        ?? throw new InvalidOperationException("an object to store has no metadata");
+                    var upstream = put.UpstreamResourceVersion ?? current?.UpstreamResourceVersion;
+                    if (current is not null)
                     {
-                        return new WriteResult.Unchanged(current);
+                        // A write that leaves the object exactly as stored commits nothing, as on the apiserver.
+                        metadata["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        var same = Serialize(put.Object, buffer);
+                        if (same.SequenceEqual(current.Value) && upstream == current.UpstreamResourceVersion)
+                        {
+                            return new WriteResult.Unchanged(current);
+                        }
                     }
-                }
 
-                revision++;
-                metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var value = Serialize(put.Object, buffer).ToArray();
-                var labels = JsonText(SelectableFields.ExtractLabels(put.Object));
-                var fields = JsonText(SelectableFields.Extract(write.Type.Group, write.Type.Resource, put.Object));
-                var stored = new StoredObject(write.Key, revision, upstream, value);
-                var type = current is null ? ChangeType.Added : ChangeType.Modified;
-                var u = statements.Upsert;
-                u.Parameters["$key"].Value = write.Key;
-                u.Parameters["$gvr"].Value = write.Type.Gvr;
-                u.Parameters["$namespace"].Value = write.Namespace;
-                u.Parameters["$name"].Value = write.Name;
-                u.Parameters["$rv"].Value = revision;
-                u.Parameters["$urv"].Value = (object?)upstream ?? DBNull.Value;
-                u.Parameters["$labels"].Value = (object?)labels ?? DBNull.Value;
-                u.Parameters["$fields"].Value = (object?)fields ?? DBNull.Value;
-                u.Parameters["$value"].Value = value;
-                u.ExecuteNonQuery();
-                var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
-                    value, labels, fields, currentLabels, currentFields);
-                RecordChange(statements, change, current?.ResourceVersion ?? 0, now);
-                changes.Add(change);
-                return new WriteResult.Committed(stored, type);
-            }
+                    revision++;
+                    metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    var value = Serialize(put.Object, buffer).ToArray();
+                    var labels = JsonText(SelectableFields.ExtractLabels(put.Object));
+                    var fields = JsonText(SelectableFields.Extract(write.Type.Group, write.Type.Resource, put.Object));
+                    var stored = new StoredObject(write.Key, revision, upstream, value);
+                    var type = current is null ? ChangeType.Added : ChangeType.Modified;
+                    var u = statements.Upsert;
+                    u.Parameters["$key"].Value = write.Key;
+                    u.Parameters["$gvr"].Value = write.Type.Gvr;
+                    u.Parameters["$namespace"].Value = write.Namespace;
+                    u.Parameters["$name"].Value = write.Name;
+                    u.Parameters["$rv"].Value = revision;
+                    u.Parameters["$urv"].Value = (object?)upstream ?? DBNull.Value;
+                    u.Parameters["$labels"].Value = (object?)labels ?? DBNull.Value;
+                    u.Parameters["$fields"].Value = (object?)fields ?? DBNull.Value;
+                    u.Parameters["$value"].Value = value;
+                    u.ExecuteNonQuery();
+                    var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
+                        value, labels, fields, currentLabels, currentFields);
+                    RecordChange(statements, change, current?.ResourceVersion ?? 0, now);
+                    changes.Add(change);
+                    return new WriteResult.Committed(stored, type);
+                }
 
             case Mutation.Delete when current is null:
                 return new WriteResult.Rejected(KubeStatus.NotFound(write.Type.Group, write.Type.Resource, write.Name));
 
             case Mutation.Delete:
-            {
-                revision++;
-                // The deleted object carries the deletion's revision, as the apiserver's does.
-                var last = JsonNode.Parse(current.Value)!.AsObject();
-                if (last["metadata"] is JsonObject metadata)
                 {
-                    metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
+                    revision++;
+                    // The deleted object carries the deletion's revision, as the apiserver's does.
+                    var last = JsonNode.Parse(current.Value)!.AsObject();
+                    if (last["metadata"] is JsonObject metadata)
+                    {
+                        metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
 
-                var value = Serialize(last, buffer).ToArray();
-                statements.Delete.Parameters["$key"].Value = write.Key;
-                statements.Delete.ExecuteNonQuery();
-                var change = new CommittedChange(revision, ChangeType.Deleted, write.Key, write.Type.Gvr, write.Namespace,
-                    write.Name, value, currentLabels, currentFields, currentLabels, currentFields);
-                RecordChange(statements, change, current.ResourceVersion, now);
-                changes.Add(change);
-                return new WriteResult.Committed(new StoredObject(write.Key, revision, current.UpstreamResourceVersion, value), ChangeType.Deleted);
-            }
+                    var value = Serialize(last, buffer).ToArray();
+                    statements.Delete.Parameters["$key"].Value = write.Key;
+                    statements.Delete.ExecuteNonQuery();
+                    var change = new CommittedChange(revision, ChangeType.Deleted, write.Key, write.Type.Gvr, write.Namespace,
+                        write.Name, value, currentLabels, currentFields, currentLabels, currentFields);
+                    RecordChange(statements, change, current.ResourceVersion, now);
+                    changes.Add(change);
+                    return new WriteResult.Committed(new StoredObject(write.Key, revision, current.UpstreamResourceVersion, value), ChangeType.Deleted);
+                }
 
             default:
                 throw new InvalidOperationException($"unknown mutation {decision.GetType().Name}");

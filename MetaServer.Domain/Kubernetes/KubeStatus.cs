@@ -22,7 +22,9 @@ public sealed record KubeStatus(int Code, string Reason, string Message)
     public static KubeStatus NotFound(string group, string resource, string name) =>
         new(404, "NotFound", $"{Qualified(group, resource)} \"{name}\" not found")
         {
-            DetailsName = name, DetailsGroup = group, DetailsKind = resource,
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = resource,
         };
 
     /// <summary>A path that names nothing this server serves.</summary>
@@ -31,13 +33,17 @@ public sealed record KubeStatus(int Code, string Reason, string Message)
     public static KubeStatus AlreadyExists(string group, string resource, string name) =>
         new(409, "AlreadyExists", $"{Qualified(group, resource)} \"{name}\" already exists")
         {
-            DetailsName = name, DetailsGroup = group, DetailsKind = resource,
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = resource,
         };
 
     public static KubeStatus Conflict(string group, string resource, string name, string why) =>
         new(409, "Conflict", $"Operation cannot be fulfilled on {Qualified(group, resource)} \"{name}\": {why}")
         {
-            DetailsName = name, DetailsGroup = group, DetailsKind = resource,
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = resource,
         };
 
     public const string StaleObjectMessage = "the object has been modified; please apply your changes to the latest version and try again";
@@ -51,14 +57,18 @@ public sealed record KubeStatus(int Code, string Reason, string Message)
         var what = group.Length == 0 ? kind : kind + "." + group;
         return new(422, "Invalid", $"{what} \"{name}\" is invalid: {detail}")
         {
-            DetailsName = name, DetailsGroup = group, DetailsKind = kind, Causes = causes,
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = kind,
+            Causes = causes,
         };
     }
 
     public static KubeStatus MethodNotSupported(string group, string resource, string verb) =>
         new(405, "MethodNotAllowed", $"{verb} is not supported on resources of kind \"{Qualified(group, resource)}\"")
         {
-            DetailsGroup = group, DetailsKind = resource,
+            DetailsGroup = group,
+            DetailsKind = resource,
         };
 
     public static KubeStatus MethodNotAllowed(string method) =>
@@ -88,7 +98,11 @@ public sealed record KubeStatus(int Code, string Reason, string Message)
     public static KubeStatus Deleted(string group, string resource, string name, string? uid) =>
         new(200, "", "")
         {
-            Success = true, DetailsName = name, DetailsGroup = group, DetailsKind = resource, DetailsUid = uid,
+            Success = true,
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = resource,
+            DetailsUid = uid,
         };
 
     public void WriteTo(Utf8JsonWriter writer)

@@ -42,9 +42,9 @@ public static class KubeHttp
         client.SendAsync(HttpMethod.Delete, path, body);
 
     /// <summary>A pod manifest as an edge node sees them.</summary>
-    public static string Pod(string name, string ns = "default", string node = "edge-1", string labels = "{\"app\":\"web\"}") => $$"""
-        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{name}}","namespace":"{{ns}}","labels":{{labels}}},
-         "spec":{"nodeName":"{{node}}","containers":[{"name":"main","image":"nginx:1.27","ports":[{"containerPort":80}]}]}}
+    public static string Pod(string name, string ns = "default", string node = "edge-1", string labels = "{\"app\":\"web\"}") => $$$"""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","labels":{{{labels}}}},
+         "spec":{"nodeName":"{{{node}}}","containers":[{"name":"main","image":"nginx:1.27","ports":[{"containerPort":80}]}]}}
         """;
 
     public static string Meta(this JsonObject obj, string field) => obj["metadata"]?[field]?.GetValue<string>() ?? "";

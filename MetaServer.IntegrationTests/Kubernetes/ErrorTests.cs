@@ -53,7 +53,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [InlineData("-leading-dash")]
     public async Task An_invalid_name_returns_422_Invalid(string name)
     {
-        var (code, status) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", $$"""{"metadata":{"name":"{{name}}"}}""");
+        var (code, status) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", $$$"""{"metadata":{"name":"{{{name}}}"}}""");
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.UnprocessableEntity, "Invalid");
         Assert.Equal("metadata.name", status["details"]!["causes"]![0]!["field"]!.GetValue<string>());

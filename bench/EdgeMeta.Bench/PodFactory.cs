@@ -18,7 +18,9 @@ internal static class PodFactory
                 ["namespace"] = "default",
                 ["labels"] = new JsonObject
                 {
-                    ["app"] = "sensor-gateway", ["pod-template-hash"] = "7d9f8c6b5", ["tier"] = i % 2 == 0 ? "edge" : "core",
+                    ["app"] = "sensor-gateway",
+                    ["pod-template-hash"] = "7d9f8c6b5",
+                    ["tier"] = i % 2 == 0 ? "edge" : "core",
                     ["app.kubernetes.io/part-of"] = "factory-line-3",
                 },
                 ["annotations"] = new JsonObject
@@ -29,8 +31,12 @@ internal static class PodFactory
                 },
                 ["ownerReferences"] = new JsonArray(new JsonObject
                 {
-                    ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet", ["name"] = "sensor-gateway-7d9f8c6b5",
-                    ["uid"] = "3c1e9f4a-6b0d-4f7e-9a51-2d8c7b6e5f40", ["controller"] = true, ["blockOwnerDeletion"] = true,
+                    ["apiVersion"] = "apps/v1",
+                    ["kind"] = "ReplicaSet",
+                    ["name"] = "sensor-gateway-7d9f8c6b5",
+                    ["uid"] = "3c1e9f4a-6b0d-4f7e-9a51-2d8c7b6e5f40",
+                    ["controller"] = true,
+                    ["blockOwnerDeletion"] = true,
                 }),
             },
             ["spec"] = new JsonObject
@@ -92,7 +98,10 @@ internal static class PodFactory
 
     private static JsonObject Condition(string type) => new()
     {
-        ["type"] = type, ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = "2026-11-20T08:00:05Z",
+        ["type"] = type,
+        ["status"] = "True",
+        ["lastProbeTime"] = null,
+        ["lastTransitionTime"] = "2026-11-20T08:00:05Z",
     };
 
     private static JsonObject ContainerStatus(string name, string image) => new()
