@@ -1,79 +1,74 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
-using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace MetaServer.Data;
 
 /// <summary>
-/// Streams stored objects in key order from one read snapshot, handing out each object's JSON bytes
-/// without building strings or object trees.
+/// Streams stored objects in key order from one read snapshot, handing out each row's JSON, labels and
+/// fields as spans over SQLite's own memory: valid until the next <see cref="Read"/>, never copied twice.
 /// </summary>
-public sealed class ObjectCursor : IAsyncDisposable
+public sealed class ObjectCursor : IDisposable
 {
-    private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _transaction;
-    private readonly SqliteCommand _command;
-    private readonly SqliteDataReader _reader;
+    private readonly ReadSessionPool _pool;
+    private readonly ReadSession _session;
+    private readonly sqlite3_stmt _statement;
+    private bool _done;
 
-    internal ObjectCursor(SqliteConnection connection, SqliteTransaction transaction, SqliteCommand command,
-        SqliteDataReader reader, long snapshotRevision)
+    internal ObjectCursor(ReadSessionPool pool, ReadSession session, sqlite3_stmt statement, long snapshotRevision)
     {
-        _connection = connection;
-        _transaction = transaction;
-        _command = command;
-        _reader = reader;
+        _pool = pool;
+        _session = session;
+        _statement = statement;
         SnapshotRevision = snapshotRevision;
     }
 
     /// <summary>The revision of the snapshot every row comes from.</summary>
     public long SnapshotRevision { get; }
 
-    public string Key => _reader.GetString(0);
+    public string Key => raw.sqlite3_column_text(_statement, 0).utf8_to_string();
 
-    public long ResourceVersion => _reader.GetInt64(1);
+    public long ResourceVersion => raw.sqlite3_column_int64(_statement, 1);
 
-    /// <summary>The object's labels as a JSON object text, or null when it has none.</summary>
-    public string? Labels => _reader.IsDBNull(2) ? null : _reader.GetString(2);
+    /// <summary>The object's labels as UTF-8 JSON object text; empty when it has none.</summary>
+    public ReadOnlySpan<byte> Labels => raw.sqlite3_column_blob(_statement, 2);
 
-    /// <summary>The object's selectable fields as a JSON object text.</summary>
-    public string? Fields => _reader.IsDBNull(3) ? null : _reader.GetString(3);
+    /// <summary>The object's selectable fields as UTF-8 JSON object text.</summary>
+    public ReadOnlySpan<byte> Fields => raw.sqlite3_column_blob(_statement, 3);
 
-    public Task<bool> ReadAsync(CancellationToken cancellationToken) => _reader.ReadAsync(cancellationToken);
+    /// <summary>The object's JSON as stored.</summary>
+    public ReadOnlySpan<byte> Value => raw.sqlite3_column_blob(_statement, 4);
+
+    /// <summary>Moves to the next row; false at the end.</summary>
+    public bool Read()
+    {
+        if (_done)
+        {
+            return false;
+        }
+
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        _done = true;
+        ReadSession.Check(rc, raw.SQLITE_DONE);
+        return false;
+    }
 
     /// <summary>Copies the current object's JSON into <paramref name="destination"/>; returns its length.</summary>
     public int CopyValueTo(IBufferWriter<byte> destination)
     {
-        var length = (int)_reader.GetBytes(4, 0, null, 0, 0);
-        var memory = destination.GetMemory(length);
-        if (MemoryMarshal.TryGetArray<byte>(memory, out var segment))
-        {
-            _reader.GetBytes(4, 0, segment.Array, segment.Offset, length);
-        }
-        else
-        {
-            var rented = ArrayPool<byte>.Shared.Rent(length);
-            _reader.GetBytes(4, 0, rented, 0, length);
-            rented.AsSpan(0, length).CopyTo(memory.Span);
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        destination.Advance(length);
-        return length;
+        var value = Value;
+        value.CopyTo(destination.GetSpan(value.Length));
+        destination.Advance(value.Length);
+        return value.Length;
     }
 
-    /// <summary>The current object's JSON as a new array (for callers that keep it).</summary>
-    public byte[] GetValue()
+    public void Dispose()
     {
-        var value = new byte[_reader.GetBytes(4, 0, null, 0, 0)];
-        _reader.GetBytes(4, 0, value, 0, value.Length);
-        return value;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _reader.DisposeAsync().ConfigureAwait(false);
-        await _command.DisposeAsync().ConfigureAwait(false);
-        await _transaction.DisposeAsync().ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        _session.EndSnapshot();
+        _pool.Return(_session);
     }
 }

@@ -12,17 +12,8 @@ public sealed class SqliteStore : IDisposable
 {
     private const string SelectState = "SELECT revision AS Revision, compacted_revision AS CompactedRevision FROM store_state WHERE id = 1";
 
-    private const string SelectObject = """
-        SELECT key AS Key, resource_version AS ResourceVersion, upstream_resource_version AS UpstreamResourceVersion, CAST(value AS BLOB) AS Value
-        FROM meta_v2 WHERE key = @key
-        """;
-
-    private const string SelectRange = """
-        SELECT key, resource_version, labels, fields, value
-        FROM meta_v2 WHERE key > $after AND key < $end ORDER BY key
-        """;
-
     private readonly string _readConnectionString;
+    private readonly ReadSessionPool _sessions;
     private long _revision;
 
     public SqliteStore(StoreOptions options)
@@ -40,8 +31,9 @@ public sealed class SqliteStore : IDisposable
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadOnly,
-            Pooling = true,
+            Pooling = false,
         }.ToString();
+        _sessions = new ReadSessionPool(_readConnectionString, Environment.ProcessorCount * 8);
         FilePath = path;
     }
 
@@ -86,38 +78,36 @@ public sealed class SqliteStore : IDisposable
     }
 
     /// <summary>One object by key, or null.</summary>
-    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
+    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.QuerySingleOrDefaultAsync<StoredObject>(
-            new CommandDefinition(SelectObject, new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var session = _sessions.Rent();
+        try
+        {
+            return Task.FromResult(session.Get(key));
+        }
+        finally
+        {
+            _sessions.Return(session);
+        }
     }
 
     /// <summary>
     /// Opens a cursor over the objects whose key starts with <paramref name="prefix"/> and sorts after
     /// <paramref name="startAfterKey"/>, in key order, inside one read snapshot whose revision it reports.
     /// </summary>
-    public async Task<ObjectCursor> OpenListAsync(string prefix, string? startAfterKey, CancellationToken cancellationToken)
+    public ObjectCursor OpenList(string prefix, string? startAfterKey)
     {
-        var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var session = _sessions.Rent();
         try
         {
-            // A read transaction pins one WAL snapshot: the revision and the rows are read from the same state.
-            var transaction = connection.BeginTransaction(deferred: true);
-            var revision = await connection.QuerySingleAsync<long>(
-                new CommandDefinition("SELECT revision FROM store_state WHERE id = 1", transaction: transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = SelectRange;
-            command.Parameters.AddWithValue("$after", startAfterKey is not null && string.CompareOrdinal(startAfterKey, prefix) > 0 ? startAfterKey : prefix);
-            command.Parameters.AddWithValue("$end", PrefixEnd(prefix));
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return new ObjectCursor(connection, transaction, command, reader, revision);
+            var revision = session.BeginSnapshot();
+            var after = startAfterKey is not null && string.CompareOrdinal(startAfterKey, prefix) > 0 ? startAfterKey : prefix;
+            return new ObjectCursor(_sessions, session, session.StartRange(after, PrefixEnd(prefix)), revision);
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            session.Dispose();
             throw;
         }
     }
@@ -133,5 +123,9 @@ public sealed class SqliteStore : IDisposable
     // Keys under a prefix ending in '/' sort below the same prefix ending in '0', the next character.
     internal static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 
-    public void Dispose() => SqliteConnection.ClearAllPools();
+    public void Dispose()
+    {
+        _sessions.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
 }

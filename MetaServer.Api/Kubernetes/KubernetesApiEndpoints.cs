@@ -13,6 +13,9 @@ internal static class KubernetesApiEndpoints
         services.AddOptions<KubernetesApiOptions>().Bind(configuration.GetSection(KubernetesApiOptions.Section))
             .Validate(o => o.MaxRequestBodyBytes > 0 && o.MaxListLimit > 0, "KubernetesApi limits must be positive")
             .ValidateOnStart();
+        // Lists stream megabytes: a deeper output buffer lets the next rows be read from SQLite while Kestrel
+        // is still sending the previous ones (bounded per connection, so a slow reader costs at most this).
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxResponseBufferSize = 1024 * 1024);
         services.AddSingleton(ResourceCatalog.BuiltIn);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GetHandler>();

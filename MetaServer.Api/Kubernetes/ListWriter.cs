@@ -16,12 +16,12 @@ namespace MetaServer.Api.Kubernetes;
 /// </summary>
 internal static class ListWriter
 {
-    private const int FlushThreshold = 64 * 1024;
+    private const int FlushThreshold = 32 * 1024;
 
     public static async Task WriteAsync(HttpResponse response, ResourceType type, ListOptions options, SqliteStore store,
         string prefix, CancellationToken cancellationToken)
     {
-        await using var cursor = await store.OpenListAsync(prefix, options.Continue?.StartAfterKey, cancellationToken);
+        using var cursor = store.OpenList(prefix, options.Continue?.StartAfterKey);
         // A continued list reports the revision of its first page, so a watch from it misses nothing.
         var revision = options.Continue?.ResourceVersion ?? cursor.SnapshotRevision;
         response.StatusCode = StatusCodes.Status200OK;
@@ -33,7 +33,7 @@ internal static class ListWriter
         {
             WriteEnvelopeStart(pipe, type, revision, null);
             var first = true;
-            while (await cursor.ReadAsync(cancellationToken))
+            while (cursor.Read())
             {
                 if (!matcher.Matches(cursor))
                 {
@@ -62,7 +62,7 @@ internal static class ListWriter
         var count = 0;
         string? lastKey = null;
         string? continueToken = null;
-        while (await cursor.ReadAsync(cancellationToken))
+        while (cursor.Read())
         {
             if (!matcher.Matches(cursor))
             {

@@ -5,13 +5,13 @@ using EdgeMeta.Bench;
 
 // bench <command> ...   (see bench/run.sh)
 //   seed <baseUrl> <count> <concurrency>        create pods, print objects/s
-//   list <baseUrl> <path> <runs>                GET path repeatedly, print median/p90 time to last byte and MB/s
+//   list <url> <url> <runs>                     GET both URLs alternately, print each one's median/p90 time to last byte
 //   fetch <url> <file>                          save a response body
 //   serve <port> <onefile> <listfile>           bare Kestrel serving those bytes at /one and /list
 return args.FirstOrDefault() switch
 {
     "seed" => await SeedAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3])),
-    "list" => await ListAsync(new Uri(args[1]), args[2], int.Parse(args[3])),
+    "list" => await ListAsync(new Uri(args[1]), new Uri(args[2]), int.Parse(args[3])),
     "fetch" => await FetchAsync(args[1], args[2]),
     "serve" => await ServeAsync(int.Parse(args[1]), args[2], args[3]),
     _ => Usage(),
@@ -56,37 +56,46 @@ static async Task<int> SeedAsync(Uri baseUrl, int count, int concurrency)
     return failures == 0 ? 0 : 1;
 }
 
-static async Task<int> ListAsync(Uri baseUrl, string path, int runs)
+// Alternating the two servers run by run spreads machine noise evenly over both sides of the ratio.
+static async Task<int> ListAsync(Uri a, Uri b, int runs)
 {
-    using var client = Client(baseUrl);
+    using var client = Client(a);
     var buffer = new byte[1 << 20];
-    long bytes = 0;
-    var times = new List<double>();
+    var targets = new[] { a, b };
+    var times = new[] { new List<double>(), new List<double>() };
+    var bytes = new long[2];
     for (var run = -3; run < runs; run++)
     {
-        var clock = Stopwatch.StartNew();
-        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
-        response.EnsureSuccessStatusCode();
-        await using var stream = await response.Content.ReadAsStreamAsync();
-        long total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer)) > 0)
+        for (var t = 0; t < 2; t++)
         {
-            total += read;
-        }
+            var clock = Stopwatch.StartNew();
+            using var response = await client.GetAsync(targets[t], HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            long total = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+            }
 
-        clock.Stop();
-        if (run >= 0)
-        {
-            times.Add(clock.Elapsed.TotalMilliseconds);
-            bytes = total;
+            clock.Stop();
+            if (run >= 0)
+            {
+                times[t].Add(clock.Elapsed.TotalMilliseconds);
+                bytes[t] = total;
+            }
         }
     }
 
-    times.Sort();
-    var median = times[times.Count / 2];
-    var p90 = times[(int)(times.Count * 0.9)];
-    Console.WriteLine($"BENCH list path={path} bytes={bytes} runs={runs} median_ms={median:F2} p90_ms={p90:F2} mb_per_s={bytes / 1e6 / (median / 1000):F0}");
+    for (var t = 0; t < 2; t++)
+    {
+        times[t].Sort();
+        var median = times[t][times[t].Count / 2];
+        var p90 = times[t][(int)(times[t].Count * 0.9)];
+        Console.WriteLine($"BENCH list url={targets[t]} bytes={bytes[t]} runs={runs} median_ms={median:F2} p90_ms={p90:F2} mb_per_s={bytes[t] / 1e6 / (median / 1000):F0}");
+    }
+
     return 0;
 }
 

@@ -26,9 +26,9 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
         var matcher = new ObjectMatcher(listOptions);
         var targets = new List<(string Namespace, string Name)>();
         var prefix = request.Type.KeyPrefix(request.Namespace.Length == 0 ? null : request.Namespace);
-        await using (var cursor = await store.OpenListAsync(prefix, null, request.Aborted))
+        using (var cursor = store.OpenList(prefix, null))
         {
-            while (await cursor.ReadAsync(request.Aborted))
+            while (cursor.Read())
             {
                 if (matcher.Matches(cursor))
                 {
