@@ -2,12 +2,14 @@ using MetaServer.Api.Discovery;
 using MetaServer.Api.Kubernetes;
 using MetaServer.Api.Operations;
 using MetaServer.Api.Storage;
+using MetaServer.Api.Watch;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddKubernetesApi(builder.Configuration);
 builder.Services.AddDiscovery();
+builder.Services.AddWatch(builder.Configuration);
 
 var app = builder.Build();
 

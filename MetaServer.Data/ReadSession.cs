@@ -16,11 +16,17 @@ internal sealed class ReadSession : IDisposable
     private const string SelectRange =
         "SELECT key, resource_version, labels, fields, value FROM meta_v2 WHERE key > ?1 AND key < ?2 ORDER BY key";
 
-    private const string SelectRevision = "SELECT revision FROM store_state WHERE id = 1";
+    private const string SelectRevision = "SELECT revision, compacted_revision FROM store_state WHERE id = 1";
+
+    private const string SelectChanges = """
+        SELECT revision, type, key, gvr, namespace, name, labels, fields, prev_labels, prev_fields, value
+        FROM changes WHERE revision > ?1 AND key > ?2 AND key < ?3 ORDER BY revision LIMIT ?4
+        """;
 
     private readonly sqlite3_stmt _get;
     private readonly sqlite3_stmt _range;
     private readonly sqlite3_stmt _revision;
+    private readonly sqlite3_stmt _changes;
 
     public ReadSession(string connectionString)
     {
@@ -32,6 +38,7 @@ internal sealed class ReadSession : IDisposable
         _get = Prepare(db, SelectObject);
         _range = Prepare(db, SelectRange);
         _revision = Prepare(db, SelectRevision);
+        _changes = Prepare(db, SelectChanges);
     }
 
     public SqliteConnection Connection { get; }
@@ -59,19 +66,66 @@ internal sealed class ReadSession : IDisposable
     }
 
     /// <summary>Starts a snapshot: a read transaction in which the revision and every later row agree.</summary>
-    public long BeginSnapshot()
+    public long BeginSnapshot() => BeginSnapshot(out _);
+
+    /// <summary>Starts a snapshot and reports the newest revision compacted out of the change log in it.</summary>
+    public long BeginSnapshot(out long compactedRevision)
     {
         Check(raw.sqlite3_exec(Connection.Handle, "BEGIN DEFERRED"));
         try
         {
             Check(raw.sqlite3_step(_revision), raw.SQLITE_ROW);
+            compactedRevision = raw.sqlite3_column_int64(_revision, 1);
             return raw.sqlite3_column_int64(_revision, 0);
+        }
+        catch
+        {
+            raw.sqlite3_exec(Connection.Handle, "ROLLBACK");
+            throw;
         }
         finally
         {
             raw.sqlite3_reset(_revision);
         }
     }
+
+    /// <summary>Up to <paramref name="limit"/> changes after a revision to keys in [after, end), oldest first.</summary>
+    public List<CommittedChange> ReadChanges(long afterRevision, string after, string end, int limit)
+    {
+        var result = new List<CommittedChange>();
+        try
+        {
+            Check(raw.sqlite3_bind_int64(_changes, 1, afterRevision));
+            Check(raw.sqlite3_bind_text(_changes, 2, after));
+            Check(raw.sqlite3_bind_text(_changes, 3, end));
+            Check(raw.sqlite3_bind_int(_changes, 4, limit));
+            int rc;
+            while ((rc = raw.sqlite3_step(_changes)) == raw.SQLITE_ROW)
+            {
+                var type = raw.sqlite3_column_text(_changes, 1).utf8_to_string() switch
+                {
+                    "ADDED" => ChangeType.Added,
+                    "MODIFIED" => ChangeType.Modified,
+                    _ => ChangeType.Deleted,
+                };
+                result.Add(new CommittedChange(
+                    raw.sqlite3_column_int64(_changes, 0), type,
+                    Text(_changes, 2)!, Text(_changes, 3)!, Text(_changes, 4)!, Text(_changes, 5)!,
+                    raw.sqlite3_column_blob(_changes, 10).ToArray(),
+                    Text(_changes, 6), Text(_changes, 7), Text(_changes, 8), Text(_changes, 9)));
+            }
+
+            Check(rc, raw.SQLITE_DONE);
+            return result;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_changes);
+        }
+    }
+
+    private static string? Text(sqlite3_stmt statement, int column) =>
+        raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(statement, column).utf8_to_string();
 
     public void EndSnapshot()
     {
@@ -93,6 +147,7 @@ internal sealed class ReadSession : IDisposable
         _get.Dispose();
         _range.Dispose();
         _revision.Dispose();
+        _changes.Dispose();
         Connection.Dispose();
     }
 

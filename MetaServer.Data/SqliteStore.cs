@@ -15,6 +15,7 @@ public sealed class SqliteStore : IDisposable
     private readonly string _readConnectionString;
     private readonly ReadSessionPool _sessions;
     private long _revision;
+    private long _compacted;
 
     public SqliteStore(StoreOptions options)
     {
@@ -47,7 +48,7 @@ public sealed class SqliteStore : IDisposable
     public long CurrentRevision => Interlocked.Read(ref _revision);
 
     /// <summary>Revisions at or below this are no longer in the change log.</summary>
-    public long CompactedRevision { get; private set; }
+    public long CompactedRevision => Interlocked.Read(ref _compacted);
 
     /// <summary>Creates the file if needed, switches it to WAL and migrates it to the newest schema.</summary>
     public IReadOnlyList<int> Initialize()
@@ -56,7 +57,7 @@ public sealed class SqliteStore : IDisposable
         var applied = Migrator.Apply(connection, Schema.Migrations);
         var state = connection.QuerySingle<(long Revision, long CompactedRevision)>(SelectState);
         Interlocked.Exchange(ref _revision, state.Revision);
-        CompactedRevision = state.CompactedRevision;
+        Interlocked.Exchange(ref _compacted, state.CompactedRevision);
         return applied;
     }
 
@@ -69,6 +70,8 @@ public sealed class SqliteStore : IDisposable
     }
 
     internal void Advance(long revision) => Interlocked.Exchange(ref _revision, revision);
+
+    internal void Compacted(long revision) => Interlocked.Exchange(ref _compacted, revision);
 
     public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
     {
@@ -110,6 +113,42 @@ public sealed class SqliteStore : IDisposable
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Changes after <paramref name="afterRevision"/> to keys under <paramref name="prefix"/>, oldest first, at most
+    /// <paramref name="limit"/>; with the compacted revision of the same snapshot, so a caller can tell a gap (410)
+    /// from an empty page.
+    /// </summary>
+    public ChangePage ReadChanges(long afterRevision, string prefix, int limit)
+    {
+        var session = _sessions.Rent();
+        try
+        {
+            var revision = session.BeginSnapshot(out var compacted);
+            try
+            {
+                var changes = afterRevision < compacted ? [] : session.ReadChanges(afterRevision, prefix, PrefixEnd(prefix), limit);
+                return new ChangePage(changes, revision, compacted);
+            }
+            finally
+            {
+                session.EndSnapshot();
+            }
+        }
+        finally
+        {
+            _sessions.Return(session);
+        }
+    }
+
+    /// <summary>The newest revision committed before <paramref name="time"/>, or 0.</summary>
+    public async Task<long> NewestRevisionBeforeAsync(DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleAsync<long>(new CommandDefinition(
+            "SELECT COALESCE(MAX(revision), 0) FROM changes WHERE committed_at < @at",
+            new { at = time.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>A cheap query proving the file is readable: what /readyz reports.</summary>

@@ -36,11 +36,15 @@ public sealed partial class StoreWriter : IAsyncDisposable
     private const string DeleteObject = "DELETE FROM meta_v2 WHERE key = $key";
 
     private const string InsertChange = """
-        INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, committed_at)
-        VALUES ($revision, $key, $gvr, $namespace, $name, $type, $prev, $labels, $fields, $prevLabels, $prevFields, CAST($value AS TEXT), $at)
+        INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, prev_value, committed_at)
+        VALUES ($revision, $key, $gvr, $namespace, $name, $type, $prev, $labels, $fields, $prevLabels, $prevFields, CAST($value AS TEXT), CAST($prevValue AS TEXT), $at)
         """;
 
     private const string UpdateState = "UPDATE store_state SET revision = $revision WHERE id = 1";
+
+    private const string DeleteChanges = "DELETE FROM changes WHERE revision <= $upTo";
+
+    private const string UpdateCompacted = "UPDATE store_state SET compacted_revision = $upTo WHERE id = 1 AND compacted_revision < $upTo";
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -91,6 +95,20 @@ public sealed partial class StoreWriter : IAsyncDisposable
         return results;
     }
 
+    /// <summary>
+    /// Drops the change log up to and including <paramref name="upToRevision"/> in one short transaction queued
+    /// with the writes (callers compact in small steps so no writer waits long). Returns the new compaction point.
+    /// </summary>
+    public async Task<long> CompactAsync(long upToRevision, CancellationToken cancellationToken = default)
+    {
+        var pending = new PendingWrite(null, upToRevision);
+        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        var result = await pending.Completion.Task.ConfigureAwait(false);
+        return result is WriteResult.Rejected rejected
+            ? throw new InvalidOperationException(rejected.Status.Message)
+            : _store.CompactedRevision;
+    }
+
     private async Task RunAsync()
     {
         using var connection = _store.OpenWriterConnection();
@@ -111,6 +129,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
             changes.Clear();
             results.Clear();
             var revision = _store.CurrentRevision;
+            var compactedTo = _store.CompactedRevision;
             try
             {
                 using (var transaction = connection.BeginTransaction())
@@ -119,6 +138,17 @@ public sealed partial class StoreWriter : IAsyncDisposable
                     var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                     foreach (var pending in batch)
                     {
+                        if (pending.Write is null)
+                        {
+                            compactedTo = Math.Max(compactedTo, Math.Min(pending.CompactUpTo, revision));
+                            statements.DeleteChanges.Parameters["$upTo"].Value = compactedTo;
+                            statements.DeleteChanges.ExecuteNonQuery();
+                            statements.UpdateCompacted.Parameters["$upTo"].Value = compactedTo;
+                            statements.UpdateCompacted.ExecuteNonQuery();
+                            results.Add(Compacted);
+                            continue;
+                        }
+
                         results.Add(Apply(statements, pending.Write, ref revision, now, buffer, changes));
                     }
 
@@ -132,6 +162,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 }
 
                 _store.Advance(revision);
+                _store.Compacted(compactedTo);
             }
             catch (Exception ex)
             {
@@ -215,7 +246,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                     u.ExecuteNonQuery();
                     var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
                         value, labels, fields, currentLabels, currentFields);
-                    RecordChange(statements, change, current?.ResourceVersion ?? 0, now);
+                    RecordChange(statements, change, current, now);
                     changes.Add(change);
                     return new WriteResult.Committed(stored, type);
                 }
@@ -238,7 +269,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                     statements.Delete.ExecuteNonQuery();
                     var change = new CommittedChange(revision, ChangeType.Deleted, write.Key, write.Type.Gvr, write.Namespace,
                         write.Name, value, currentLabels, currentFields, currentLabels, currentFields);
-                    RecordChange(statements, change, current.ResourceVersion, now);
+                    RecordChange(statements, change, current, now);
                     changes.Add(change);
                     return new WriteResult.Committed(new StoredObject(write.Key, revision, current.UpstreamResourceVersion, value), ChangeType.Deleted);
                 }
@@ -265,7 +296,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         return new StoredObject(key, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), value);
     }
 
-    private static void RecordChange(Statements statements, CommittedChange change, long previousRevision, long now)
+    private static void RecordChange(Statements statements, CommittedChange change, StoredObject? previous, long now)
     {
         var c = statements.InsertChange;
         c.Parameters["$revision"].Value = change.Revision;
@@ -279,7 +310,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
             ChangeType.Modified => "MODIFIED",
             _ => "DELETED",
         };
-        c.Parameters["$prev"].Value = previousRevision;
+        c.Parameters["$prev"].Value = previous?.ResourceVersion ?? 0;
+        c.Parameters["$prevValue"].Value = (object?)previous?.Value ?? DBNull.Value;
         c.Parameters["$labels"].Value = (object?)change.Labels ?? DBNull.Value;
         c.Parameters["$fields"].Value = (object?)change.Fields ?? DBNull.Value;
         c.Parameters["$prevLabels"].Value = (object?)change.PrevLabels ?? DBNull.Value;
@@ -345,7 +377,11 @@ public sealed partial class StoreWriter : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private sealed record PendingWrite(ObjectWrite Write)
+    // What a compaction answers its caller; never seen by API clients.
+    private static readonly WriteResult Compacted = new WriteResult.Unchanged(new StoredObject("", 0, null, []));
+
+    /// <summary>A queued write, or (with no write) a compaction of the change log up to a revision.</summary>
+    private sealed record PendingWrite(ObjectWrite? Write, long CompactUpTo = 0)
     {
         public TaskCompletionSource<WriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -359,8 +395,10 @@ public sealed partial class StoreWriter : IAsyncDisposable
             Upsert = Create(connection, StoreWriter.Upsert, "$key", "$gvr", "$namespace", "$name", "$rv", "$urv", "$labels", "$fields", "$value");
             Delete = Create(connection, DeleteObject, "$key");
             InsertChange = Create(connection, StoreWriter.InsertChange, "$revision", "$key", "$gvr", "$namespace", "$name",
-                "$type", "$prev", "$labels", "$fields", "$prevLabels", "$prevFields", "$value", "$at");
+                "$type", "$prev", "$labels", "$fields", "$prevLabels", "$prevFields", "$value", "$prevValue", "$at");
             UpdateState = Create(connection, StoreWriter.UpdateState, "$revision");
+            DeleteChanges = Create(connection, StoreWriter.DeleteChanges, "$upTo");
+            UpdateCompacted = Create(connection, StoreWriter.UpdateCompacted, "$upTo");
         }
 
         public SqliteCommand Select { get; }
@@ -368,10 +406,13 @@ public sealed partial class StoreWriter : IAsyncDisposable
         public SqliteCommand Delete { get; }
         public SqliteCommand InsertChange { get; }
         public SqliteCommand UpdateState { get; }
+        public SqliteCommand DeleteChanges { get; }
+        public SqliteCommand UpdateCompacted { get; }
 
         public void Enlist(SqliteTransaction transaction)
         {
-            Select.Transaction = Upsert.Transaction = Delete.Transaction = InsertChange.Transaction = UpdateState.Transaction = transaction;
+            Select.Transaction = Upsert.Transaction = Delete.Transaction = InsertChange.Transaction = UpdateState.Transaction =
+                DeleteChanges.Transaction = UpdateCompacted.Transaction = transaction;
         }
 
         private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
@@ -393,6 +434,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
             Delete.Dispose();
             InsertChange.Dispose();
             UpdateState.Dispose();
+            DeleteChanges.Dispose();
+            UpdateCompacted.Dispose();
         }
     }
 

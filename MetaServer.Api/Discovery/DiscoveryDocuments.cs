@@ -7,7 +7,7 @@ namespace MetaServer.Api.Discovery;
 /// <summary>The discovery documents (/api, /apis, resource lists), built once from the catalog.</summary>
 internal sealed class DiscoveryDocuments
 {
-    private static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update"];
+    private static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
     private static readonly string[] SubresourceVerbs = ["get", "patch", "update"];
 
     private readonly Dictionary<(string Group, string Version), byte[]> _resourceLists = [];

@@ -1,4 +1,5 @@
 using MetaServer.Api.Kubernetes.Handlers;
+using MetaServer.Api.Watch;
 
 namespace MetaServer.Api.Kubernetes;
 
@@ -10,7 +11,8 @@ internal sealed class HandlerFactory(
     UpdateHandler update,
     PatchHandler patch,
     DeleteHandler delete,
-    DeleteCollectionHandler deleteCollection)
+    DeleteCollectionHandler deleteCollection,
+    WatchHandler watch)
 {
     /// <summary>The handler for a verb, or null when the verb is not served.</summary>
     public IVerbHandler? For(string verb) => verb switch
@@ -22,6 +24,7 @@ internal sealed class HandlerFactory(
         "patch" => patch,
         "delete" => delete,
         "deletecollection" => deleteCollection,
+        "watch" => watch,
         _ => null,
     };
 }

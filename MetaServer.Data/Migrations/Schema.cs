@@ -30,7 +30,8 @@ internal static class Schema
             );
 
             -- Every committed change, by revision: what watch resumes from and what a list snapshot rebuilds from.
-            -- prev_revision is the key's revision before this change (0 if it did not exist); prev_labels and
+            -- prev_revision is the key's revision before this change (0 if it did not exist) and prev_value the
+            -- object as it was then, so the state at any retained revision can be read back; prev_labels and
             -- prev_fields let a watcher whose selector stopped matching be told DELETED.
             CREATE TABLE changes (
                 revision      INTEGER PRIMARY KEY,
@@ -45,6 +46,7 @@ internal static class Schema
                 prev_labels   TEXT,
                 prev_fields   TEXT,
                 value         TEXT NOT NULL,
+                prev_value    TEXT,
                 committed_at  INTEGER NOT NULL
             );
             CREATE INDEX changes_key_revision ON changes (key, revision);

@@ -14,10 +14,12 @@ public sealed class EdgeMetaServer : WebApplicationFactory<Program>
 {
     private readonly bool _kestrel;
     private readonly TempFolder? _ownedFolder;
+    private readonly Dictionary<string, string> _settings;
 
-    public EdgeMetaServer(bool kestrel = false, string? databasePath = null)
+    public EdgeMetaServer(bool kestrel = false, string? databasePath = null, Dictionary<string, string>? settings = null)
     {
         _kestrel = kestrel;
+        _settings = settings ?? [];
         if (databasePath is null)
         {
             _ownedFolder = new TempFolder();
@@ -48,7 +50,12 @@ public sealed class EdgeMetaServer : WebApplicationFactory<Program>
     {
         builder.UseSetting("Storage:Path", DatabasePath);
         builder.UseSetting("Storage:Synchronous", "NORMAL");
-        builder.UseSetting("Kestrel:Endpoints:Http:Url", _kestrel ? "http://127.0.0.1:0" : "http://127.0.0.1:0");
+        builder.UseSetting("Kestrel:Endpoints:Http:Url", "http://127.0.0.1:0");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseEnvironment("Testing");
     }
 

@@ -1,0 +1,55 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using MetaServer.Domain.Kubernetes;
+
+namespace MetaServer.Api.Watch;
+
+/// <summary>Writes watch events, one JSON object per line, splicing stored object bytes as they are.</summary>
+internal sealed class EventStream(PipeWriter pipe, ResourceType type)
+{
+    private const int FlushThreshold = 32 * 1024;
+
+    public void Write(string eventType, ReadOnlySpan<byte> objectJson)
+    {
+        pipe.Write(eventType switch
+        {
+            "ADDED" => "{\"type\":\"ADDED\",\"object\":"u8,
+            "MODIFIED" => "{\"type\":\"MODIFIED\",\"object\":"u8,
+            "DELETED" => "{\"type\":\"DELETED\",\"object\":"u8,
+            "BOOKMARK" => "{\"type\":\"BOOKMARK\",\"object\":"u8,
+            _ => "{\"type\":\"ERROR\",\"object\":"u8,
+        });
+        pipe.Write(objectJson);
+        pipe.Write("}\n"u8);
+    }
+
+    /// <summary>A BOOKMARK: an object of the watched kind carrying only the revision the watcher is caught up to.</summary>
+    public void WriteBookmark(long revision, bool initialEventsEnd)
+    {
+        var json = new StringBuilder(160)
+            .Append("{\"kind\":\"").Append(type.Kind).Append("\",\"apiVersion\":\"").Append(type.ApiVersion)
+            .Append("\",\"metadata\":{\"resourceVersion\":\"").Append(revision.ToString(CultureInfo.InvariantCulture))
+            .Append("\",\"creationTimestamp\":null");
+        if (initialEventsEnd)
+        {
+            json.Append(",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}");
+        }
+
+        json.Append("}}");
+        Write("BOOKMARK", Encoding.UTF8.GetBytes(json.ToString()));
+    }
+
+    public void WriteError(KubeStatus status) => Write("ERROR", status.ToUtf8Json());
+
+    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken) => pipe.FlushAsync(cancellationToken);
+
+    public async ValueTask FlushIfFullAsync(CancellationToken cancellationToken)
+    {
+        if (pipe.UnflushedBytes > FlushThreshold)
+        {
+            await pipe.FlushAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using MetaServer.Api.Kubernetes;
+using MetaServer.Data;
+
+namespace MetaServer.Api.Watch;
+
+/// <summary>
+/// A committed change as watchers see it: shared by every watcher (its bytes are never copied per watcher),
+/// with the labels and fields parsed once, on first use, for whichever watcher needs them first.
+/// </summary>
+internal sealed class WatchEvent(CommittedChange change)
+{
+    private Dictionary<string, string>? _labels;
+    private Dictionary<string, string>? _fields;
+    private Dictionary<string, string>? _prevLabels;
+    private Dictionary<string, string>? _prevFields;
+
+    public CommittedChange Change => change;
+
+    public long Revision => change.Revision;
+
+    public Dictionary<string, string> Labels => _labels ??= Parse(change.Labels);
+
+    public Dictionary<string, string> Fields => _fields ??= Parse(change.Fields);
+
+    public Dictionary<string, string> PrevLabels => _prevLabels ??= Parse(change.PrevLabels);
+
+    public Dictionary<string, string> PrevFields => _prevFields ??= Parse(change.PrevFields);
+
+    private static Dictionary<string, string> Parse(string? json) =>
+        ObjectMatcher.ToMap(json is null ? default : System.Text.Encoding.UTF8.GetBytes(json));
+}

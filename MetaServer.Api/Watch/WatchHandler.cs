@@ -1,0 +1,221 @@
+using MetaServer.Api.Kubernetes;
+using MetaServer.Data;
+using MetaServer.Domain.Kubernetes;
+using Microsoft.Extensions.Options;
+
+namespace MetaServer.Api.Watch;
+
+/// <summary>
+/// GET with watch=true (or under /watch/): a chunked stream of watch events. The watcher subscribes to the hub
+/// before it reads where it starts from (a snapshot or the change log), then skips live events at or below
+/// that point: no change falls between the two and none is sent twice.
+/// </summary>
+internal sealed partial class WatchHandler(
+    SqliteStore store,
+    WatchHub hub,
+    IOptions<WatchSettings> settings,
+    ILogger<WatchHandler> logger) : IVerbHandler
+{
+    private const int ChangePageSize = 1000;
+
+    public async Task<IResult> HandleAsync(ApiRequest request)
+    {
+        var type = request.Type;
+        var options = WatchOptions.Parse(request.Query, type.Group, type.Resource, request.Name, out var error);
+        if (options is null)
+        {
+            return KubeResults.Status(error!);
+        }
+
+        var prefix = type.KeyPrefix(request.Namespace.Length == 0 ? null : request.Namespace);
+        var watcher = hub.Subscribe(type.Gvr, prefix, settings.Value.QueueCapacity);
+        try
+        {
+            await StreamAsync(request, options, watcher, prefix);
+        }
+        catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            hub.Unsubscribe(watcher);
+        }
+
+        return Results.Empty;
+    }
+
+    private async Task StreamAsync(ApiRequest request, WatchOptions options, Watcher watcher, string prefix)
+    {
+        var response = request.Http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = MediaTypes.Json;
+        response.Headers.CacheControl = "no-cache, private";
+        await response.StartAsync(request.Aborted);
+
+        using var timeout = new CancellationTokenSource(Timeout(options));
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, request.Aborted);
+        var stream = new EventStream(response.BodyWriter, request.Type);
+        var filter = new EventFilter(options);
+
+        var from = options.Start switch
+        {
+            WatchStart.CurrentState or WatchStart.InitialEventsThenBookmark => await SendCurrentStateAsync(stream, options, prefix, ending.Token),
+            WatchStart.Now => store.CurrentRevision,
+            _ => await SendHistoryAsync(stream, filter, options.Revision, prefix, ending.Token),
+        };
+        if (from < 0)
+        {
+            return; // the history asked for is gone: the ERROR event has been sent.
+        }
+
+        if (options.Start == WatchStart.InitialEventsThenBookmark)
+        {
+            stream.WriteBookmark(from, initialEventsEnd: true);
+        }
+
+        await stream.FlushAsync(ending.Token);
+        await SendLiveAsync(stream, filter, watcher, options.AllowBookmarks, from, ending.Token, timeout.Token);
+    }
+
+    // Synthetic ADDED events for every matching object in one snapshot; returns the snapshot's revision.
+    private async Task<long> SendCurrentStateAsync(EventStream stream, WatchOptions options, string prefix, CancellationToken cancellationToken)
+    {
+        var matcher = new ObjectMatcher(options.Labels, options.Fields);
+        using var cursor = store.OpenList(prefix, null);
+        while (cursor.Read())
+        {
+            if (matcher.Matches(cursor))
+            {
+                stream.Write("ADDED", cursor.Value);
+                await stream.FlushIfFullAsync(cancellationToken);
+            }
+        }
+
+        return cursor.SnapshotRevision;
+    }
+
+    // Exactly the changes after a revision, from the change log; -1 (after an ERROR event) if they were compacted.
+    private async Task<long> SendHistoryAsync(EventStream stream, EventFilter filter, long after, string prefix, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var page = store.ReadChanges(after, prefix, ChangePageSize);
+            if (after < page.CompactedRevision)
+            {
+                stream.WriteError(KubeStatus.Expired($"too old resource version: {after} ({page.CompactedRevision})"));
+                await stream.FlushAsync(cancellationToken);
+                return -1;
+            }
+
+            foreach (var change in page.Changes)
+            {
+                if (filter.TypeFor(new WatchEvent(change)) is { } type)
+                {
+                    stream.Write(type, change.Value);
+                    await stream.FlushIfFullAsync(cancellationToken);
+                }
+
+                after = change.Revision;
+            }
+
+            if (page.Changes.Count < ChangePageSize)
+            {
+                // Nothing under this prefix after `after` up to the snapshot: the watcher is caught up to it.
+                return Math.Max(after, page.Revision);
+            }
+        }
+    }
+
+    private async Task SendLiveAsync(EventStream stream, EventFilter filter, Watcher watcher, bool bookmarks, long from,
+        CancellationToken ending, CancellationToken timedOut)
+    {
+        var interval = settings.Value.BookmarkInterval;
+        CancellationTokenSource? bookmarkDue = null;
+        try
+        {
+            while (true)
+            {
+                if (bookmarks && bookmarkDue is null)
+                {
+                    bookmarkDue = CancellationTokenSource.CreateLinkedTokenSource(ending);
+                    bookmarkDue.CancelAfter(interval);
+                }
+
+                bool more;
+                try
+                {
+                    more = await watcher.Events.WaitToReadAsync(bookmarkDue?.Token ?? ending);
+                }
+                catch (OperationCanceledException) when (!ending.IsCancellationRequested)
+                {
+                    // Read the hub's progress before looking at the queue: if the queue is then empty, every event up
+                    // to that revision has been handled and it is a safe point to resume from.
+                    var caughtUp = hub.LastPublishedRevision;
+                    if (watcher.Events.Count == 0)
+                    {
+                        stream.WriteBookmark(Math.Max(from, caughtUp), initialEventsEnd: false);
+                        await stream.FlushAsync(ending);
+                    }
+
+                    bookmarkDue!.Dispose();
+                    bookmarkDue = null;
+                    continue;
+                }
+                catch (OperationCanceledException) when (timedOut.IsCancellationRequested)
+                {
+                    return; // timeoutSeconds (or the server's default) reached: end the stream cleanly.
+                }
+
+                if (!more)
+                {
+                    if (watcher.CutOff)
+                    {
+                        Log.EndedSlow(logger, watcher.Gvr, from);
+                    }
+
+                    return; // cut off for falling behind, or the server is shutting down
+                }
+
+                while (watcher.Events.TryRead(out var watchEvent))
+                {
+                    if (watchEvent.Revision <= from)
+                    {
+                        continue;
+                    }
+
+                    from = watchEvent.Revision;
+                    if (filter.TypeFor(watchEvent) is { } type)
+                    {
+                        stream.Write(type, watchEvent.Change.Value);
+                        await stream.FlushIfFullAsync(ending);
+                    }
+                }
+
+                await stream.FlushAsync(ending);
+            }
+        }
+        finally
+        {
+            bookmarkDue?.Dispose();
+        }
+    }
+
+    // timeoutSeconds if given, else the server's default with jitter, as the apiserver spreads reconnects.
+    private TimeSpan Timeout(WatchOptions options)
+    {
+        if (options.TimeoutSeconds is { } seconds and > 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        var min = settings.Value.MinTimeout;
+        return min + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * min.TotalMilliseconds);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Watch of {Gvr} ended after being cut off at revision {Revision}")]
+        public static partial void EndedSlow(ILogger logger, string gvr, long revision);
+    }
+}

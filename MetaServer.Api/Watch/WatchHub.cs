@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using MetaServer.Data;
+
+namespace MetaServer.Api.Watch;
+
+/// <summary>
+/// The fan-out of committed changes to watchers. The store's writer calls <see cref="OnCommitted"/> after each
+/// commit, in revision order, whoever made the change; each change becomes one shared <see cref="WatchEvent"/>
+/// offered to the watchers of its resource type. Offering never blocks: a full watcher is cut off.
+/// </summary>
+internal sealed partial class WatchHub(SqliteStore store, ILogger<WatchHub> logger) : IChangeObserver
+{
+    private readonly ConcurrentDictionary<string, Watcher[]> _byGvr = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private long _lastPublished = store.CurrentRevision;
+    private long _cutOffs;
+    private int _active;
+    private bool _closed;
+
+    /// <summary>Every change up to this revision has been offered to every watcher subscribed before it.</summary>
+    public long LastPublishedRevision => Interlocked.Read(ref _lastPublished);
+
+    /// <summary>Watchers cut off for falling behind, since start.</summary>
+    public long CutOffCount => Interlocked.Read(ref _cutOffs);
+
+    public int ActiveWatchers => Volatile.Read(ref _active);
+
+    public Watcher Subscribe(string gvr, string keyPrefix, int capacity)
+    {
+        var watcher = new Watcher(gvr, keyPrefix, capacity);
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                watcher.Close();
+                return watcher;
+            }
+
+            _byGvr[gvr] = [.. _byGvr.GetValueOrDefault(gvr, []), watcher];
+            _active++;
+        }
+
+        return watcher;
+    }
+
+    public void Unsubscribe(Watcher watcher)
+    {
+        lock (_gate)
+        {
+            if (_byGvr.TryGetValue(watcher.Gvr, out var watchers) && Array.IndexOf(watchers, watcher) >= 0)
+            {
+                _byGvr[watcher.Gvr] = Array.FindAll(watchers, w => !ReferenceEquals(w, watcher));
+                _active--;
+            }
+        }
+    }
+
+    public void OnCommitted(IReadOnlyList<CommittedChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            if (!_byGvr.TryGetValue(change.Gvr, out var watchers) || watchers.Length == 0)
+            {
+                continue;
+            }
+
+            var watchEvent = new WatchEvent(change);
+            foreach (var watcher in watchers)
+            {
+                if (!watcher.Offer(watchEvent))
+                {
+                    Interlocked.Increment(ref _cutOffs);
+                    Log.CutOff(logger, watcher.Gvr, watcher.KeyPrefix, change.Revision);
+                }
+            }
+        }
+
+        // Published only after every watcher has its events: a watcher with an empty queue is caught up to here.
+        Interlocked.Exchange(ref _lastPublished, changes[^1].Revision);
+    }
+
+    /// <summary>Ends every watch cleanly (server shutdown); later subscriptions end at once.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            foreach (var watchers in _byGvr.Values)
+            {
+                foreach (var watcher in watchers)
+                {
+                    watcher.Close();
+                }
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Watcher of {Gvr} under {Prefix} fell behind at revision {Revision} and was cut off; its client will relist")]
+        public static partial void CutOff(ILogger logger, string gvr, string prefix, long revision);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Threading.Channels;
+
+namespace MetaServer.Api.Watch;
+
+/// <summary>
+/// One watch's subscription to the hub: a bounded queue of the events under its key prefix. A watcher that
+/// falls <see cref="WatchSettings.QueueCapacity"/> events behind is cut off (its queue is completed) instead of
+/// holding up the writer or growing without bound; its client relists, as with the apiserver.
+/// </summary>
+internal sealed class Watcher
+{
+    private readonly Channel<WatchEvent> _events;
+    private int _cutOff;
+
+    public Watcher(string gvr, string keyPrefix, int capacity)
+    {
+        Gvr = gvr;
+        KeyPrefix = keyPrefix;
+        _events = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string Gvr { get; }
+
+    public string KeyPrefix { get; }
+
+    public ChannelReader<WatchEvent> Events => _events.Reader;
+
+    /// <summary>True once the watcher fell too far behind and was cut off.</summary>
+    public bool CutOff => Volatile.Read(ref _cutOff) == 1;
+
+    /// <summary>Queues an event if it is under this watcher's prefix; false if that made the watcher overflow.</summary>
+    public bool Offer(WatchEvent watchEvent)
+    {
+        if (!watchEvent.Change.Key.StartsWith(KeyPrefix, StringComparison.Ordinal) || _events.Writer.TryWrite(watchEvent))
+        {
+            return true;
+        }
+
+        if (Interlocked.Exchange(ref _cutOff, 1) == 0)
+        {
+            _events.Writer.TryComplete();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends the stream after what is queued (server shutdown).</summary>
+    public void Close() => _events.Writer.TryComplete();
+}
