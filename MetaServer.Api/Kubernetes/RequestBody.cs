@@ -15,7 +15,8 @@ internal readonly record struct BodyRead(byte[] Bytes, string MediaType, KubeSta
 internal static class RequestBody
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 100 };
+    // Duplicate members are refused while parsing: JsonObject would otherwise throw later, on first use.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 100, AllowDuplicateProperties = false };
 
     /// <summary>Reads the whole body, refusing an unknown media type (415) or one over <paramref name="limit"/> bytes (413).</summary>
     public static async Task<BodyRead> ReadAsync(HttpRequest request, IReadOnlyList<string> accepted, long limit, CancellationToken cancellationToken)

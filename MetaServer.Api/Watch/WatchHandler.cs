@@ -37,6 +37,12 @@ internal sealed partial class WatchHandler(
         {
             // The client went away.
         }
+        catch (OperationCanceledException) when (watcher.CutOff)
+        {
+            // Cut off while blocked writing to a client that stopped reading: drop the connection; it will relist.
+            Log.EndedSlow(logger, watcher.Gvr, hub.LastPublishedRevision);
+            request.Http.Abort();
+        }
         finally
         {
             hub.Unsubscribe(watcher);
@@ -54,7 +60,7 @@ internal sealed partial class WatchHandler(
         await response.StartAsync(request.Aborted);
 
         using var timeout = new CancellationTokenSource(Timeout(options));
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, request.Aborted);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, request.Aborted, watcher.CutOffToken);
         var stream = new EventStream(response.BodyWriter, request.Type);
         var filter = new EventFilter(options);
 

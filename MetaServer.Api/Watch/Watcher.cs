@@ -10,6 +10,7 @@ namespace MetaServer.Api.Watch;
 internal sealed class Watcher
 {
     private readonly Channel<WatchEvent> _events;
+    private readonly CancellationTokenSource _cutOffSignal = new();
     private int _cutOff;
 
     public Watcher(string gvr, string keyPrefix, int capacity)
@@ -33,6 +34,9 @@ internal sealed class Watcher
     /// <summary>True once the watcher fell too far behind and was cut off.</summary>
     public bool CutOff => Volatile.Read(ref _cutOff) == 1;
 
+    /// <summary>Cancelled when the watcher is cut off, so a handler stuck writing to a client that stopped reading lets go.</summary>
+    public CancellationToken CutOffToken => _cutOffSignal.Token;
+
     /// <summary>Queues an event if it is under this watcher's prefix; false if that made the watcher overflow.</summary>
     public bool Offer(WatchEvent watchEvent)
     {
@@ -44,6 +48,8 @@ internal sealed class Watcher
         if (Interlocked.Exchange(ref _cutOff, 1) == 0)
         {
             _events.Writer.TryComplete();
+            // Cancellation callbacks run on the thread pool, never on the store's writer thread that called us.
+            _ = _cutOffSignal.CancelAsync();
             return false;
         }
 

@@ -72,6 +72,30 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Kubectl_get_watch_prints_the_changes_made_meanwhile()
+    {
+        var client = new HttpClient { BaseAddress = _server.Address };
+        var watching = _kubectl.RunAsync("get", "configmaps", "-w", "--output-watch-events", "--request-timeout=4s");
+        // kubectl lists first: wait for the watch to be open before changing anything.
+        var hub = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MetaServer.Api.Watch.WatchHub>(_server.Services);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (hub.ActiveWatchers == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"watched"}}""");
+        await client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/watched", """{"data":{"a":"b"}}""", "application/merge-patch+json");
+        await client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/watched");
+
+        var result = await watching;
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2))).ToArray();
+        Assert.True(lines.Contains("ADDED watched") && lines.Contains("MODIFIED watched") && lines.Contains("DELETED watched"), result.ToString());
+        Assert.True(Array.IndexOf(lines, "ADDED watched") < Array.IndexOf(lines, "MODIFIED watched")
+            && Array.IndexOf(lines, "MODIFIED watched") < Array.IndexOf(lines, "DELETED watched"), result.ToString());
+    }
+
+    [Fact]
     public async Task Kubectl_reports_the_server_version()
     {
         var version = await _kubectl.RunAsync("version", "-o", "json");
