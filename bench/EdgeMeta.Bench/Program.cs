@@ -8,12 +8,14 @@ using EdgeMeta.Bench;
 //   list <url> <url> <runs>                     GET both URLs alternately, print each one's median/p90 time to last byte
 //   fetch <url> <file>                          save a response body
 //   serve <port> <onefile> <listfile>           bare Kestrel serving those bytes at /one and /list
+//   watch <baseUrl> <watchers> <rate> <seconds> <serverPid>   fan-out: delivery, delay, memory per idle watcher
 return args.FirstOrDefault() switch
 {
     "seed" => await SeedAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3])),
     "list" => await ListAsync(new Uri(args[1]), new Uri(args[2]), int.Parse(args[3])),
     "fetch" => await FetchAsync(args[1], args[2]),
     "serve" => await ServeAsync(int.Parse(args[1]), args[2], args[3]),
+    "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5])),
     _ => Usage(),
 };
 

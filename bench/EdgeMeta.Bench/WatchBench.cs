@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace EdgeMeta.Bench;
+
+/// <summary>
+/// Many watchers on one resource type and one writer at a steady rate: events delivered, delay from the
+/// write to each receipt, and the server's memory per idle watcher.
+/// </summary>
+internal static class WatchBench
+{
+    public static async Task<int> RunAsync(Uri baseUrl, int watchers, int rate, int seconds, int serverPid)
+    {
+        using var writer = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseUrl };
+        const string ns = "/api/v1/namespaces/default/configmaps";
+        var list = await writer.GetStringAsync(ns + "?limit=1");
+        var start = System.Text.Json.JsonDocument.Parse(list).RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString();
+
+        var rssBefore = Rss(serverPid);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var client = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = Timeout.InfiniteTimeSpan };
+        using var stop = new CancellationTokenSource();
+        var counts = new int[watchers];
+        var latencies = new List<double>[watchers];
+        var receipts = new List<(long Sent, long Received)>[watchers];
+        var opened = 0;
+        var readers = new Task[watchers];
+        for (var i = 0; i < watchers; i++)
+        {
+            var me = i;
+            latencies[me] = new List<double>(rate * seconds);
+            receipts[me] = new List<(long, long)>(rate * seconds);
+            readers[me] = Task.Run(async () =>
+            {
+                using var response = await client.GetAsync($"{ns}?watch=true&resourceVersion={start}", HttpCompletionOption.ResponseHeadersRead, stop.Token);
+                Interlocked.Increment(ref opened);
+                await using var stream = await response.Content.ReadAsStreamAsync(stop.Token);
+                await ReadEventsAsync(stream, counts, latencies[me], receipts[me], me, stop.Token);
+            });
+        }
+
+        while (Volatile.Read(ref opened) < watchers)
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var rssIdle = Rss(serverPid);
+
+        // The writer: `rate` writes a second for `seconds`, open loop (each write starts at its due time whether or
+        // not the previous one has returned), each carrying the time it was sent. The first 50 create the objects.
+        var total = rate * seconds;
+        var cpuBefore = CpuSeconds(serverPid);
+        var benchCpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        var writeLatencies = new double[total];
+        var failures = 0;
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>(total);
+        for (var n = 0; n < total; n++)
+        {
+            var due = TimeSpan.FromSeconds((double)n / rate);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            var index = n;
+            inFlight.Add(Task.Run(async () =>
+            {
+                var sent = Stopwatch.GetTimestamp();
+                using var response = index < 50
+                    ? await writer.PostAsync(ns, new StringContent($$$"""{"metadata":{"name":"w{{{index}}}"},"data":{"t":"{{{sent}}}"}}""", Encoding.UTF8, "application/json"))
+                    : await writer.PatchAsync($"{ns}/w{index % 50}", new StringContent($$$"""{"data":{"t":"{{{sent}}}"}}""", Encoding.UTF8, "application/merge-patch+json"));
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+
+                writeLatencies[index] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            }));
+            if (index == 49)
+            {
+                await Task.WhenAll(inFlight); // the objects exist before they are patched
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+        var writeSeconds = clock.Elapsed.TotalSeconds;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (counts.Any(c => Volatile.Read(ref c) < total) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var deliverySeconds = clock.Elapsed.TotalSeconds;
+        var serverCores = (CpuSeconds(serverPid) - cpuBefore) / deliverySeconds;
+        var benchCores = (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - benchCpuBefore) / deliverySeconds;
+        stop.Cancel();
+        await Task.WhenAll(readers.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        // Fan-out spread: how long after the first watcher got an event the others got it. The first receipt
+        // follows the commit closely, so this is the hub's delivery delay without the write path in it.
+        var firstReceipt = new Dictionary<long, long>();
+        foreach (var perWatcher in receipts)
+        {
+            foreach (var (sent, received) in perWatcher)
+            {
+                firstReceipt[sent] = firstReceipt.TryGetValue(sent, out var first) ? Math.Min(first, received) : received;
+            }
+        }
+
+        var spread = receipts.SelectMany(l => l).Select(r => Stopwatch.GetElapsedTime(firstReceipt[r.Sent], r.Received).TotalMilliseconds).Order().ToArray();
+        var delivered = counts.Sum();
+        var complete = counts.Count(c => c == total);
+        Array.Sort(writeLatencies);
+        Console.WriteLine(
+            $"BENCH watch watchers={watchers} rate={rate} seconds={seconds} writes={total} write_seconds={writeSeconds:F1} " +
+            $"delivered={delivered} expected={(long)total * watchers} complete_watchers={complete} " +
+            $"events_per_s={delivered / deliverySeconds:F0} p50_ms={Percentile(all, 0.5):F1} p99_ms={Percentile(all, 0.99):F1} max_ms={all.LastOrDefault():F1} " +
+            $"spread_p50_ms={Percentile(spread, 0.5):F1} spread_p99_ms={Percentile(spread, 0.99):F1} " +
+            $"write_p50_ms={Percentile(writeLatencies, 0.5):F1} write_p99_ms={Percentile(writeLatencies, 0.99):F1} write_failures={failures} " +
+            $"server_cores={serverCores:F2} bench_cores={benchCores:F2} " +
+            $"rss_before_kb={rssBefore} rss_idle_kb={rssIdle} per_idle_watcher_kb={(rssIdle - rssBefore) / (double)watchers:F1}");
+        return complete == watchers ? 0 : 1;
+    }
+
+    // Finds each event line and its "t" stamp without parsing the JSON: the client must keep up with the server.
+    private static async Task ReadEventsAsync(Stream stream, int[] counts, List<double> latencies, List<(long, long)> receipts, int me, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        var filled = 0;
+        var marker = "\"t\":\""u8.ToArray();
+        try
+        {
+            while (true)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                filled += read;
+                var now = Stopwatch.GetTimestamp();
+                var consumed = 0;
+                int newline;
+                while ((newline = buffer.AsSpan(consumed, filled - consumed).IndexOf((byte)'\n')) >= 0)
+                {
+                    var line = buffer.AsSpan(consumed, newline);
+                    var at = line.IndexOf(marker);
+                    if (at >= 0)
+                    {
+                        var rest = line[(at + marker.Length)..];
+                        var end = rest.IndexOf((byte)'"');
+                        if (long.TryParse(Encoding.ASCII.GetString(rest[..end]), out var sent))
+                        {
+                            latencies.Add(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
+                            receipts.Add((sent, now));
+                            Interlocked.Increment(ref counts[me]);
+                        }
+                    }
+
+                    consumed += newline + 1;
+                }
+
+                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                filled -= consumed;
+                if (filled == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (HttpRequestException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
+
+    // utime + stime of the server, in seconds (fields 14 and 15 of /proc/pid/stat, in clock ticks of 1/100 s).
+    private static double CpuSeconds(int pid)
+    {
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+    }
+
+    private static long Rss(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            }
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Watch fan-out benchmark: WATCHERS concurrent watchers on configmaps in one namespace, one writer at RATE
+# writes/s for SECONDS (Release, loopback). Reports events/s delivered to all, delay from the write being sent
+# to each receipt (p50/p99), and the server's RSS growth per idle watcher.
+# usage: bench/watch.sh   env: WATCHERS=1000 RATE=500 DURATION=10 SYNC=FULL
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(dirname "$HERE")
+WATCHERS=${WATCHERS:-1000}; RATE=${RATE:-500}; SECONDS_=${DURATION:-10}; SYNC=${SYNC:-FULL}
+TMP=$(mktemp -d /tmp/edgemeta-watch.XXXXXX); PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; rm -rf "$TMP"; }
+trap cleanup EXIT INT TERM
+log() { echo "[$(date +%T)] $*" >&2; }
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+ulimit -n 20000 2>/dev/null || true
+
+log "publishing (Release)"
+dotnet publish "$ROOT/MetaServer.Api" -c Release -o "$TMP/server" >"$TMP/pub1.log" 2>&1 || { tail -20 "$TMP/pub1.log"; exit 1; }
+dotnet publish "$HERE/EdgeMeta.Bench" -c Release -o "$TMP/bench" >"$TMP/pub2.log" 2>&1 || { tail -20 "$TMP/pub2.log"; exit 1; }
+PORT=$(free_port); BASE=http://127.0.0.1:$PORT
+"$TMP/server/MetaServer.Api" --Kestrel:Endpoints:Http:Url="$BASE" --Storage:Path="$TMP/db/edgemeta.db" \
+  --Storage:Synchronous="$SYNC" --Logging:LogLevel:Default=Warning ${SERVER_ARGS:-} >"$TMP/server.log" 2>&1 &
+SERVER=$!; PIDS+=("$SERVER")
+for _ in $(seq 1 300); do curl -sf -o /dev/null "$BASE/readyz" && break; sleep 0.1; done
+log "$WATCHERS watchers, $RATE writes/s for ${SECONDS_}s"
+timeout 300 "$TMP/bench/EdgeMeta.Bench" watch "$BASE" "$WATCHERS" "$RATE" "$SECONDS_" "$SERVER" | tee "$TMP/out.txt"
+grep -q '^BENCH watch' "$TMP/out.txt"
