@@ -185,11 +185,12 @@ public static class StrategicMergePatch
         }
 
         patch.Remove(RetainKeysDirective);
-        var keep = new HashSet<string>(StringComparer.Ordinal);
         if (directive is not JsonArray names)
         {
             return $"{At(path)}$retainKeys must be a list of field names";
         }
+
+        var keep = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var name in names)
         {
@@ -203,7 +204,7 @@ public static class StrategicMergePatch
 
         foreach (var (name, value) in patch)
         {
-            if (value is not null && !IsParallelList(name) && name != PatchDirective && !keep.Contains(name))
+            if (value is not null && !IsParallelList(name) && !keep.Contains(name))
             {
                 return $"{At(path)}the patch sets \"{name}\", which its $retainKeys list does not keep";
             }
