@@ -78,7 +78,7 @@ public static class StrategicMergePatch
                     patch.Remove(PatchDirective);
                     break;
                 default:
-                    return $"{At(path)}unknown $patch value {Show(directive)}: expected \"replace\", \"delete\" or \"merge\"";
+                    return UnknownDirective(path, Show(directive));
             }
         }
 
@@ -438,7 +438,7 @@ public static class StrategicMergePatch
                         return MissingMergeKey(item, mergeKey, itemPath);
                     }
 
-                    items.RemoveAll(x => x is JsonObject o && o.TryGetPropertyValue(mergeKey, out var k) && JsonValueEquality.AreEqual(k, key));
+                    items.RemoveAll(x => HasKeyValue(x, mergeKey, key));
                     continue;
                 case "replace":
                     // The list becomes exactly the patch's other items.
@@ -452,8 +452,8 @@ public static class StrategicMergePatch
                     }
 
                     break;
-                case var other:
-                    return $"{At(itemPath)}unknown $patch value \"{other}\": expected \"replace\", \"delete\" or \"merge\"";
+                default:
+                    return UnknownDirective(itemPath, Show(item[PatchDirective]));
             }
 
             if (!item.ContainsKey(mergeKey))
@@ -473,7 +473,7 @@ public static class StrategicMergePatch
         foreach (var (item, itemPath) in regular)
         {
             var key = item[mergeKey];
-            var index = items.FindIndex(x => x is JsonObject o && o.TryGetPropertyValue(mergeKey, out var k) && JsonValueEquality.AreEqual(k, key));
+            var index = items.FindIndex(x => HasKeyValue(x, mergeKey, key));
             string? error;
             if (index >= 0)
             {
@@ -548,8 +548,8 @@ public static class StrategicMergePatch
                     }
 
                     break;
-                case var other:
-                    return $"{At(itemPath)}unknown $patch value \"{other}\": expected \"replace\", \"delete\" or \"merge\"";
+                default:
+                    return UnknownDirective(itemPath, Show(((JsonObject)item!)[PatchDirective]));
             }
 
             var error = Fresh(item, schema, itemPath, out var keep, out var fresh);
@@ -690,6 +690,12 @@ public static class StrategicMergePatch
         || name.StartsWith(DeleteFromPrimitiveListPrefix, StringComparison.Ordinal);
 
     private static bool HasKey(JsonNode? item, string mergeKey) => item is JsonObject obj && obj.ContainsKey(mergeKey);
+
+    private static bool HasKeyValue(JsonNode? item, string mergeKey, JsonNode? value) =>
+        item is JsonObject obj && obj.TryGetPropertyValue(mergeKey, out var key) && JsonValueEquality.AreEqual(key, value);
+
+    private static string UnknownDirective(string path, string value) =>
+        $"{At(path)}unknown $patch value {value}: expected \"replace\", \"delete\" or \"merge\"";
 
     private static string MissingMergeKey(JsonNode? item, string mergeKey, string path) =>
         $"{At(path)}{Show(item)} does not contain the merge key \"{mergeKey}\"";

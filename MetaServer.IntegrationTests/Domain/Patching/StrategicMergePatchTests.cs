@@ -144,6 +144,18 @@ public sealed class StrategicMergePatchTests
             """{"metadata.finalizers":["example.com/b","example.com/c"]}"""
         },
         {
+            "a finalizer both added and deleted by one patch ends up deleted",
+            Pod,
+            """{"metadata":{"$deleteFromPrimitiveList/finalizers":["example.com/c"],"finalizers":["example.com/c"]}}""",
+            """{"metadata.finalizers":["example.com/a","example.com/b"]}"""
+        },
+        {
+            "$patch: merge in a merging list is the ordinary merge",
+            Pod,
+            """{"spec":{"containers":[{"$patch":"merge"},{"name":"app","image":"nginx:1.27","$patch":"merge"}]}}""",
+            """{"spec.containers[*].name":["app","sidecar"],"spec.containers[0].image":"nginx:1.27","spec.containers[0].args":["--port","80"]}"""
+        },
+        {
             "ownerReferences merge by uid",
             Pod,
             """{"metadata":{"ownerReferences":[{"uid":"rs-1","blockOwnerDeletion":true},{"apiVersion":"v1","kind":"Node","name":"edge-1","uid":"n-1"}]}}""",
@@ -407,6 +419,7 @@ public sealed class StrategicMergePatchTests
     [InlineData("""{"spec":{"containers":[{"$patch":"delete","image":"x"}]}}""", "does not contain the merge key \"name\"")]
     [InlineData("""{"spec":{"containers":[{"name":"app","ports":[{"protocol":"UDP"}]}]}}""", "spec.containers[0].ports[0]: {\"protocol\":\"UDP\"} does not contain the merge key \"containerPort\"")]
     [InlineData("""{"spec":{"containers":[{"name":"app","$patch":"bogus"}]}}""", "spec.containers[0]: unknown $patch value \"bogus\"")]
+    [InlineData("""{"spec":{"initContainers":[{"name":"init","$patch":"bogus"}]}}""", "spec.initContainers[0]: unknown $patch value \"bogus\"")]
     [InlineData("""{"metadata":{"$setElementOrder/finalizers":"example.com/a"}}""", "$setElementOrder/finalizers must be a list")]
     [InlineData("""{"metadata":{"$setElementOrderfinalizers":[]}}""", "is not of the form \"$setElementOrder/<field>\"")]
     [InlineData("""{"metadata":{"$deleteFromPrimitiveList/":["a"]}}""", "is not of the form \"$deleteFromPrimitiveList/<field>\"")]
