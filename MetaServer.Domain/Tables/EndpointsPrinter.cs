@@ -86,7 +86,9 @@ internal static class EndpointsPrinter
         var total = 0;
         foreach (var subset in endpoints.Objects("subsets"))
         {
-            var addresses = subset.Objects("addresses").Select(a => a.Text("ip")).ToList();
+            var addresses = new List<string>();
+            foreach (var address in subset.Objects("addresses"))
+                addresses.Add(address.Text("ip"));
             var ports = subset.Arr("ports");
             if (ports is null || ports.Count == 0)
             {

@@ -45,7 +45,7 @@ internal static class ServicePrinter
 
     private static string ExternalIP(JsonObject? spec, JsonObject? status)
     {
-        var externalIPs = spec.Strings("externalIPs").ToList();
+        var externalIPs = new List<string>(spec.Strings("externalIPs"));
         switch (spec.Text("type"))
         {
             case "ClusterIP":
@@ -62,7 +62,12 @@ internal static class ServicePrinter
                         ingress.Add(hostname);
                 }
                 if (externalIPs.Count > 0)
-                    return string.Join(',', ingress.Concat(externalIPs));
+                {
+                    // Ingress points first, then the external IPs as listed (duplicates and all).
+                    var all = new List<string>(ingress);
+                    all.AddRange(externalIPs);
+                    return string.Join(',', all);
+                }
                 return ingress.Count > 0 ? string.Join(',', ingress) : "<pending>";
             case "ExternalName":
                 return spec.Text("externalName");

@@ -145,7 +145,7 @@ internal static class StoragePrinter
     // Always in the order RWO, ROX, RWX, RWOP, whatever order the object lists them in.
     private static string AccessModes(JsonObject? owner)
     {
-        var modes = owner.Strings("accessModes").ToHashSet(StringComparer.Ordinal);
+        var modes = new HashSet<string>(owner.Strings("accessModes"), StringComparer.Ordinal);
         var shown = new List<string>(4);
         if (modes.Contains("ReadWriteOnce"))
             shown.Add("RWO");
