@@ -38,6 +38,9 @@ public sealed class ObjectCursor : IDisposable
     /// <summary>The object's JSON as stored.</summary>
     public ReadOnlySpan<byte> Value => raw.sqlite3_column_blob(_statement, 4);
 
+    /// <summary>The current object's JSON as a new array, for callers that keep it past the next row.</summary>
+    public byte[] GetValue() => Value.ToArray();
+
     /// <summary>Moves to the next row; false at the end.</summary>
     public bool Read()
     {

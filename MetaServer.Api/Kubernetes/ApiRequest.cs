@@ -3,7 +3,7 @@ using MetaServer.Domain.Kubernetes;
 namespace MetaServer.Api.Kubernetes;
 
 /// <summary>A resource request resolved against the catalog: what each verb handler works from.</summary>
-internal sealed record ApiRequest(HttpContext Http, RequestInfo Info, ResourceType Type)
+internal sealed record ApiRequest(HttpContext Http, RequestInfo Info, ResourceType Type, MediaTypes.Format Format = MediaTypes.Format.Json)
 {
     public CancellationToken Aborted => Http.RequestAborted;
 

@@ -50,9 +50,9 @@ internal static class KubernetesApiEndpoints
             return KubeResults.Status(KubeStatus.PathNotFound());
         }
 
-        if (!MediaTypes.AcceptsJson(http.Request.Headers.Accept))
+        if (MediaTypes.Negotiate(http.Request.Headers.Accept) is not { } format)
         {
-            return KubeResults.Status(KubeStatus.NotAcceptable([MediaTypes.Json]));
+            return KubeResults.Status(KubeStatus.NotAcceptable([MediaTypes.Json, MediaTypes.TableV1]));
         }
 
         var handler = handlers.For(info.Verb);
@@ -68,7 +68,7 @@ internal static class KubernetesApiEndpoints
             return KubeResults.Status(KubeStatus.MethodNotSupported(type.Group, type.Resource + "/" + info.Subresource, info.Verb));
         }
 
-        var request = new ApiRequest(http, type.Namespaced ? info : info with { Namespace = "" }, type);
+        var request = new ApiRequest(http, type.Namespaced ? info : info with { Namespace = "" }, type, format);
         return await handler.HandleAsync(request);
     }
 

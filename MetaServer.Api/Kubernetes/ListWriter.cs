@@ -6,6 +6,7 @@ using System.Text.Json;
 using MetaServer.Data;
 using MetaServer.Domain.Kubernetes;
 using MetaServer.Domain.Storage;
+using MetaServer.Domain.Tables;
 
 namespace MetaServer.Api.Kubernetes;
 
@@ -19,8 +20,14 @@ internal static class ListWriter
     private const int FlushThreshold = 32 * 1024;
 
     public static async Task WriteAsync(HttpResponse response, ResourceType type, ListOptions options, SqliteStore store,
-        string prefix, CancellationToken cancellationToken)
+        string prefix, TableOptions? table, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (table is not null)
+        {
+            await WriteTableAsync(response, type, options, store, prefix, table, now, cancellationToken);
+            return;
+        }
+
         using var cursor = store.OpenList(prefix, options.Continue?.StartAfterKey);
         // A continued list reports the revision of its first page, so a watch from it misses nothing.
         var revision = options.Continue?.ResourceVersion ?? cursor.SnapshotRevision;
@@ -88,6 +95,69 @@ internal static class ListWriter
         WriteEnvelopeStart(pipe, type, revision, continueToken);
         pipe.Write(page.WrittenSpan);
         pipe.Write("]}"u8);
+        await pipe.FlushAsync(cancellationToken);
+    }
+
+    // The Table form: rows computed from each object (parsed here, since cells come from its fields).
+    private static async Task WriteTableAsync(HttpResponse response, ResourceType type, ListOptions options, SqliteStore store,
+        string prefix, TableOptions table, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var cursor = store.OpenList(prefix, options.Continue?.StartAfterKey);
+        var revision = (options.Continue?.ResourceVersion ?? cursor.SnapshotRevision).ToString(CultureInfo.InvariantCulture);
+        var matcher = new ObjectMatcher(options);
+        var rows = new List<byte[]>();
+        string? lastKey = null;
+        string? continueToken = null;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = MediaTypes.TableV1;
+        var pipe = response.BodyWriter;
+        await using var json = new Utf8JsonWriter(pipe, TableRendering.WriterOptions);
+        var streaming = options.Limit is null;
+        if (streaming)
+        {
+            TableWriter.WriteStart(json, type.Group, type.Resource, new TableListMeta(revision));
+        }
+
+        while (cursor.Read())
+        {
+            if (!matcher.Matches(cursor))
+            {
+                continue;
+            }
+
+            if (streaming)
+            {
+                TableWriter.WriteRow(json, type.Group, type.Resource, cursor.Value, now, table.IncludeObject);
+                if (json.BytesPending > FlushThreshold)
+                {
+                    json.Flush();
+                    await pipe.FlushAsync(cancellationToken);
+                }
+
+                continue;
+            }
+
+            if (rows.Count == options.Limit)
+            {
+                continueToken = new ContinueToken(options.Continue?.ResourceVersion ?? cursor.SnapshotRevision, lastKey!).Encode();
+                break;
+            }
+
+            lastKey = cursor.Key;
+            rows.Add(cursor.GetValue());
+        }
+
+        if (!streaming)
+        {
+            TableWriter.WriteStart(json, type.Group, type.Resource, new TableListMeta(revision, continueToken));
+            foreach (var row in rows)
+            {
+                TableWriter.WriteRow(json, type.Group, type.Resource, row, now, table.IncludeObject);
+            }
+        }
+
+        TableWriter.WriteEnd(json);
+        await json.FlushAsync(cancellationToken);
         await pipe.FlushAsync(cancellationToken);
     }
 

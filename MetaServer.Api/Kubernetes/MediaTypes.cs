@@ -10,7 +10,7 @@ internal static class MediaTypes
     public const string ApplyPatch = "application/apply-patch+yaml";
 
     public static readonly string[] ObjectBodies = [Json];
-    public static readonly string[] PatchBodies = [JsonPatch, MergePatch];
+    public static readonly string[] PatchBodies = [JsonPatch, MergePatch, StrategicMergePatch];
 
     /// <summary>The bare media type of a Content-Type header, lower-case, without parameters.</summary>
     public static string Essence(string? contentType)
@@ -25,26 +25,67 @@ internal static class MediaTypes
         return bare.Trim().ToLowerInvariant();
     }
 
+    /// <summary>What a response may be written as.</summary>
+    public enum Format
+    {
+        Json,
+        Table,
+    }
+
+    public const string TableV1 = "application/json;as=Table;v=v1;g=meta.k8s.io";
+
     /// <summary>
-    /// Whether an Accept header lets us answer JSON. Absent, */*, application/*, and application/json in any
-    /// form (also with as=Table, which we answer with the plain object, like servers without table support).
+    /// Picks the response format from an Accept header the way the apiserver negotiates: the first range we can
+    /// serve wins (q-values of 0 excluded); a Table in meta.k8s.io v1 or v1beta1, or plain JSON for
+    /// application/json, application/*, */* or no header. Null when nothing offered can be served (406).
     /// </summary>
-    public static bool AcceptsJson(string? accept)
+    public static Format? Negotiate(string? accept)
     {
         if (string.IsNullOrWhiteSpace(accept))
         {
-            return true;
+            return Format.Json;
         }
 
         foreach (var range in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var essence = Essence(range);
-            if (essence is "*/*" or "application/*" or Json)
+            var parts = range.Split(';', StringSplitOptions.TrimEntries);
+            string? @as = null, g = null, v = null;
+            var excluded = false;
+            foreach (var parameter in parts.AsSpan(1))
             {
-                return true;
+                var eq = parameter.IndexOf('=', StringComparison.Ordinal);
+                if (eq < 0)
+                {
+                    continue;
+                }
+
+                var (key, value) = (parameter[..eq].Trim().ToLowerInvariant(), parameter[(eq + 1)..].Trim());
+                switch (key)
+                {
+                    case "as": @as = value; break;
+                    case "g": g = value; break;
+                    case "v": v = value; break;
+                    case "q": excluded = value is "0" or "0.0" or "0.00" or "0.000"; break;
+                }
+            }
+
+            var essence = parts[0].ToLowerInvariant();
+            if (excluded || essence is not ("application/json" or "application/*" or "*/*"))
+            {
+                continue;
+            }
+
+            if (@as is null)
+            {
+                return Format.Json;
+            }
+
+            if (@as == "Table" && g == "meta.k8s.io" && v is "v1" or "v1beta1")
+            {
+                return Format.Table;
             }
         }
 
-        return false;
+        return null;
     }
 }

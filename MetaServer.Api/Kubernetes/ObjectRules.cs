@@ -147,6 +147,44 @@ internal static partial class ObjectRules
         return null;
     }
 
+    /// <summary>
+    /// What the apiserver's pod strategy does on create: the status starts over as Pending, with the QoS class
+    /// the containers' resources give. The node agent reports the real status through /status afterwards.
+    /// </summary>
+    public static void PreparePodForCreate(JsonObject pod)
+    {
+        pod["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(pod) };
+    }
+
+    private static string QosClass(JsonObject pod)
+    {
+        var containers = new List<JsonObject>();
+        foreach (var list in (ReadOnlySpan<string>)["initContainers", "containers"])
+        {
+            if (pod["spec"]?[list] is JsonArray array)
+            {
+                containers.AddRange(array.OfType<JsonObject>());
+            }
+        }
+
+        var anySet = false;
+        var guaranteed = containers.Count > 0;
+        foreach (var container in containers)
+        {
+            var requests = container["resources"]?["requests"] as JsonObject;
+            var limits = container["resources"]?["limits"] as JsonObject;
+            anySet |= requests is { Count: > 0 } || limits is { Count: > 0 };
+            foreach (var resource in (ReadOnlySpan<string>)["cpu", "memory"])
+            {
+                var limit = limits?[resource]?.ToJsonString();
+                var request = requests?[resource]?.ToJsonString() ?? limit; // a limit alone implies the same request
+                guaranteed &= limit is not null && request == limit;
+            }
+        }
+
+        return !anySet ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
+    }
+
     /// <summary>Kubernetes' timestamp form: RFC 3339, UTC, whole seconds.</summary>
     public static string Timestamp(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -2,16 +2,32 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
+using MetaServer.Api.Kubernetes;
 using MetaServer.Domain.Kubernetes;
+using MetaServer.Domain.Tables;
 
 namespace MetaServer.Api.Watch;
 
 /// <summary>Writes watch events, one JSON object per line, splicing stored object bytes as they are.</summary>
-internal sealed class EventStream(PipeWriter pipe, ResourceType type)
+internal sealed class EventStream(PipeWriter pipe, ResourceType type, TableOptions? table, TimeProvider clock)
 {
     private const int FlushThreshold = 32 * 1024;
+    private bool _columnsSent;
 
-    public void Write(string eventType, ReadOnlySpan<byte> objectJson)
+    /// <summary>An ADDED/MODIFIED/DELETED event; in the Table form its object is a one-row Table (columns only in the first).</summary>
+    public void WriteChange(string eventType, ReadOnlySpan<byte> objectJson)
+    {
+        if (table is null)
+        {
+            Write(eventType, objectJson);
+            return;
+        }
+
+        Write(eventType, TableRendering.ObjectTable(type, objectJson, clock.GetUtcNow(), table.IncludeObject, withColumnDefinitions: !_columnsSent));
+        _columnsSent = true;
+    }
+
+    private void Write(string eventType, ReadOnlySpan<byte> objectJson)
     {
         pipe.Write(eventType switch
         {

@@ -1,6 +1,7 @@
 using MetaServer.Api.Kubernetes;
 using MetaServer.Data;
 using MetaServer.Domain.Kubernetes;
+using MetaServer.Domain.Tables;
 using Microsoft.Extensions.Options;
 
 namespace MetaServer.Api.Watch;
@@ -14,6 +15,7 @@ internal sealed partial class WatchHandler(
     SqliteStore store,
     WatchHub hub,
     IOptions<WatchSettings> settings,
+    TimeProvider clock,
     ILogger<WatchHandler> logger) : IVerbHandler
 {
     private const int ChangePageSize = 1000;
@@ -27,11 +29,17 @@ internal sealed partial class WatchHandler(
             return KubeResults.Status(error!);
         }
 
+        var table = request.Format == MediaTypes.Format.Table ? TableRendering.Options(request, out error) : null;
+        if (request.Format == MediaTypes.Format.Table && table is null)
+        {
+            return KubeResults.Status(error!);
+        }
+
         var prefix = type.KeyPrefix(request.Namespace.Length == 0 ? null : request.Namespace);
         var watcher = hub.Subscribe(type.Gvr, prefix, settings.Value.QueueCapacity);
         try
         {
-            await StreamAsync(request, options, watcher, prefix);
+            await StreamAsync(request, options, table, watcher, prefix);
         }
         catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
         {
@@ -51,17 +59,17 @@ internal sealed partial class WatchHandler(
         return Results.Empty;
     }
 
-    private async Task StreamAsync(ApiRequest request, WatchOptions options, Watcher watcher, string prefix)
+    private async Task StreamAsync(ApiRequest request, WatchOptions options, TableOptions? table, Watcher watcher, string prefix)
     {
         var response = request.Http.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = MediaTypes.Json;
+        response.ContentType = table is null ? MediaTypes.Json : MediaTypes.TableV1;
         response.Headers.CacheControl = "no-cache, private";
         await response.StartAsync(request.Aborted);
 
         using var timeout = new CancellationTokenSource(Timeout(options));
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, request.Aborted, watcher.CutOffToken);
-        var stream = new EventStream(response.BodyWriter, request.Type);
+        var stream = new EventStream(response.BodyWriter, request.Type, table, clock);
         var filter = new EventFilter(options);
 
         var from = options.Start switch
@@ -93,7 +101,7 @@ internal sealed partial class WatchHandler(
         {
             if (matcher.Matches(cursor))
             {
-                stream.Write("ADDED", cursor.Value);
+                stream.WriteChange("ADDED", cursor.Value);
                 await stream.FlushIfFullAsync(cancellationToken);
             }
         }
@@ -118,7 +126,7 @@ internal sealed partial class WatchHandler(
             {
                 if (filter.TypeFor(new WatchEvent(change)) is { } type)
                 {
-                    stream.Write(type, change.Value);
+                    stream.WriteChange(type, change.Value);
                     await stream.FlushIfFullAsync(cancellationToken);
                 }
 
@@ -193,7 +201,7 @@ internal sealed partial class WatchHandler(
                     from = watchEvent.Revision;
                     if (filter.TypeFor(watchEvent) is { } type)
                     {
-                        stream.Write(type, watchEvent.Change.Value);
+                        stream.WriteChange(type, watchEvent.Change.Value);
                         await stream.FlushIfFullAsync(ending);
                     }
                 }

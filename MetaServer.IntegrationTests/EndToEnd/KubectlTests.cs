@@ -96,6 +96,39 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Apply_then_change_and_reapply_then_get_prints_the_default_table()
+    {
+        var manifest = await WriteManifestAsync("app.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: applied
+              labels: {app: web, tier: front}
+            spec:
+              containers:
+              - {name: main, image: nginx:1.27}
+              - {name: side, image: busybox}
+            """);
+        var first = await _kubectl.RunAsync("apply", "-f", manifest);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("pod/applied created", first.Stdout);
+
+        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(manifest)).Replace("nginx:1.27", "nginx:1.28").Replace(", tier: front", ""));
+        var second = await _kubectl.RunAsync("apply", "-f", manifest);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("pod/applied configured", second.Stdout);
+
+        var images = await _kubectl.RunAsync("get", "pod", "applied", "-o", "jsonpath={.spec.containers[*].image} {.metadata.labels.tier}");
+        Assert.Equal("nginx:1.28 busybox ", images.Stdout);
+
+        var table = await _kubectl.RunAsync("get", "pods");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        var lines = table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["NAME", "READY", "STATUS", "RESTARTS", "AGE"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["applied", "0/2", "Pending", "0"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(4));
+    }
+
+    [Fact]
     public async Task Kubectl_reports_the_server_version()
     {
         var version = await _kubectl.RunAsync("version", "-o", "json");

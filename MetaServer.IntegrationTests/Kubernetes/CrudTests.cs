@@ -36,6 +36,21 @@ public sealed class CrudTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_pod_starts_Pending_with_its_QoS_class_whatever_status_it_was_sent_with()
+    {
+        var guaranteed = """
+            {"metadata":{"name":"g"},"status":{"phase":"Running"},"spec":{"containers":[{"name":"c","image":"x",
+             "resources":{"limits":{"cpu":"1","memory":"1Gi"}}}]}}
+            """;
+        var (_, pod) = await _client.PostJsonAsync("/api/v1/namespaces/default/pods", guaranteed);
+        var (_, plain) = await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("b"));
+
+        Assert.Equal("Pending", pod["status"]!["phase"]!.GetValue<string>());
+        Assert.Equal("Guaranteed", pod["status"]!["qosClass"]!.GetValue<string>());
+        Assert.Equal("BestEffort", plain["status"]!["qosClass"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Every_write_gets_a_higher_resourceVersion()
     {
         var (_, a) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"a"},"data":{"k":"1"}}""");
@@ -139,7 +154,7 @@ public sealed class CrudTests : IAsyncLifetime
         pod["metadata"]!["uid"] = null;
         var (code, updated) = await _client.PutJsonAsync("/api/v1/namespaces/default/pods/st", pod.ToJsonString());
         Assert.Equal(HttpStatusCode.OK, code);
-        Assert.Null(updated["status"]?["phase"]);
+        Assert.Equal("Pending", updated["status"]!["phase"]!.GetValue<string>()); // as created; the main resource cannot change it
         Assert.Equal("nginx:1.28", updated["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
         Assert.Equal(uid, updated.Meta("uid"));
 

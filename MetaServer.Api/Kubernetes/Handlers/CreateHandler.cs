@@ -31,6 +31,11 @@ internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOpti
             return KubeResults.Status(error);
         }
 
+        if (request.Type.Group.Length == 0 && request.Type.Resource == "pods")
+        {
+            ObjectRules.PreparePodForCreate(obj!);
+        }
+
         if (request.Type.Namespaced && await NamespaceMissingAsync(request.Namespace, request.Aborted))
         {
             return KubeResults.Status(KubeStatus.NotFound("", "namespaces", request.Namespace));

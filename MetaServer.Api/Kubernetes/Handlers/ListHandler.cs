@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace MetaServer.Api.Kubernetes.Handlers;
 
 /// <summary>GET of a collection: one namespace or all, filtered by selectors, paged by limit and continue.</summary>
-internal sealed class ListHandler(SqliteStore store, IOptions<KubernetesApiOptions> options) : IVerbHandler
+internal sealed class ListHandler(SqliteStore store, IOptions<KubernetesApiOptions> options, TimeProvider clock) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
@@ -21,7 +21,13 @@ internal sealed class ListHandler(SqliteStore store, IOptions<KubernetesApiOptio
             return KubeResults.Status(KubeStatus.BadRequest("continue key is not valid: it belongs to another list"));
         }
 
-        await ListWriter.WriteAsync(request.Http.Response, request.Type, listOptions, store, prefix, request.Aborted);
+        var table = request.Format == MediaTypes.Format.Table ? TableRendering.Options(request, out error) : null;
+        if (request.Format == MediaTypes.Format.Table && table is null)
+        {
+            return KubeResults.Status(error!);
+        }
+
+        await ListWriter.WriteAsync(request.Http.Response, request.Type, listOptions, store, prefix, table, clock.GetUtcNow(), request.Aborted);
         return Results.Empty;
     }
 }

@@ -25,6 +25,12 @@ internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOpt
             return KubeResults.Status(malformed);
         }
 
+        // Strategic merge needs the patch metadata of a built-in kind; like the apiserver, other kinds get 415.
+        if (body.MediaType == MediaTypes.StrategicMergePatch && !PatchStrategies.Supports(request.Type.Group, request.Type.Kind))
+        {
+            return KubeResults.Status(KubeStatus.UnsupportedMediaType(body.MediaType, [MediaTypes.JsonPatch, MediaTypes.MergePatch]));
+        }
+
         var (type, subresource, name, mediaType, patch) = (request.Type, request.Info.Subresource, request.Name, body.MediaType, body.Bytes);
         var result = await writer.WriteAsync(new ObjectWrite(type, request.Namespace, name, current =>
         {
@@ -34,7 +40,12 @@ internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOpt
             }
 
             var target = JsonNode.Parse(current.Value)!;
-            var patched = mediaType == MediaTypes.JsonPatch ? JsonPatch.Apply(target, patch) : MergePatch.Apply(target, patch);
+            var patched = mediaType switch
+            {
+                MediaTypes.JsonPatch => JsonPatch.Apply(target, patch),
+                MediaTypes.StrategicMergePatch => StrategicMergePatch.Apply(target, patch, type.Group, type.Kind),
+                _ => MergePatch.Apply(target, patch),
+            };
             if (patched.Error is not null || patched.Result is not JsonObject candidate)
             {
                 return Mutation.Refuse(KubeStatus.Invalid(type.Group, type.Kind, name,
