@@ -16,6 +16,19 @@ internal sealed class ReadSession : IDisposable
     private const string SelectRange =
         "SELECT key, resource_version, labels, fields, value FROM meta_v2 WHERE key > ?1 AND key < ?2 ORDER BY key";
 
+    // The state at an older revision N, in two key-ordered parts: rows unchanged since N, and for keys changed
+    // after N, the value they had before their first change after N (kept in that change as prev_value).
+    private const string SelectRangeUnchangedSince =
+        "SELECT key, resource_version, labels, fields, value FROM meta_v2 WHERE key > ?1 AND key < ?2 AND resource_version <= ?3 ORDER BY key";
+
+    private const string SelectRangeBeforeChange = """
+        SELECT c.key, c.prev_revision, c.prev_labels, c.prev_fields, c.prev_value
+        FROM changes c
+        WHERE c.key > ?1 AND c.key < ?2 AND c.revision > ?3 AND c.prev_revision > 0
+          AND c.revision = (SELECT MIN(c2.revision) FROM changes c2 WHERE c2.key = c.key AND c2.revision > ?3)
+        ORDER BY c.key
+        """;
+
     private const string SelectRevision = "SELECT revision, compacted_revision FROM store_state WHERE id = 1";
 
     private const string SelectChanges = """
@@ -27,6 +40,8 @@ internal sealed class ReadSession : IDisposable
     private readonly sqlite3_stmt _range;
     private readonly sqlite3_stmt _revision;
     private readonly sqlite3_stmt _changes;
+    private readonly sqlite3_stmt _unchangedSince;
+    private readonly sqlite3_stmt _beforeChange;
 
     public ReadSession(string connectionString)
     {
@@ -39,6 +54,8 @@ internal sealed class ReadSession : IDisposable
         _range = Prepare(db, SelectRange);
         _revision = Prepare(db, SelectRevision);
         _changes = Prepare(db, SelectChanges);
+        _unchangedSince = Prepare(db, SelectRangeUnchangedSince);
+        _beforeChange = Prepare(db, SelectRangeBeforeChange);
     }
 
     public SqliteConnection Connection { get; }
@@ -130,6 +147,8 @@ internal sealed class ReadSession : IDisposable
     public void EndSnapshot()
     {
         raw.sqlite3_reset(_range);
+        raw.sqlite3_reset(_unchangedSince);
+        raw.sqlite3_reset(_beforeChange);
         raw.sqlite3_exec(Connection.Handle, "COMMIT");
     }
 
@@ -142,12 +161,28 @@ internal sealed class ReadSession : IDisposable
         return _range;
     }
 
+    /// <summary>Binds the two scans that rebuild the range as it was at <paramref name="revision"/>.</summary>
+    public (sqlite3_stmt Unchanged, sqlite3_stmt BeforeChange) StartRangeAt(string after, string end, long revision)
+    {
+        foreach (var statement in (ReadOnlySpan<sqlite3_stmt>)[_unchangedSince, _beforeChange])
+        {
+            raw.sqlite3_reset(statement);
+            Check(raw.sqlite3_bind_text(statement, 1, after));
+            Check(raw.sqlite3_bind_text(statement, 2, end));
+            Check(raw.sqlite3_bind_int64(statement, 3, revision));
+        }
+
+        return (_unchangedSince, _beforeChange);
+    }
+
     public void Dispose()
     {
         _get.Dispose();
         _range.Dispose();
         _revision.Dispose();
         _changes.Dispose();
+        _unchangedSince.Dispose();
+        _beforeChange.Dispose();
         Connection.Dispose();
     }
 

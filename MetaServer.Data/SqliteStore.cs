@@ -116,6 +116,42 @@ public sealed class SqliteStore : IDisposable
     }
 
     /// <summary>
+    /// Like <see cref="OpenList"/>, but the objects as they were at <paramref name="revision"/> (which must not be
+    /// newer than the store). False, with the compaction point, when that state is no longer in the change log.
+    /// </summary>
+    public bool TryOpenListAt(string prefix, string? startAfterKey, long revision, out ObjectCursor? cursor, out long compactedRevision)
+    {
+        var session = _sessions.Rent();
+        try
+        {
+            var current = session.BeginSnapshot(out compactedRevision);
+            var after = startAfterKey is not null && string.CompareOrdinal(startAfterKey, prefix) > 0 ? startAfterKey : prefix;
+            if (revision >= current)
+            {
+                cursor = new ObjectCursor(_sessions, session, session.StartRange(after, PrefixEnd(prefix)), current);
+                return true;
+            }
+
+            if (revision < compactedRevision)
+            {
+                session.EndSnapshot();
+                _sessions.Return(session);
+                cursor = null;
+                return false;
+            }
+
+            var (unchanged, beforeChange) = session.StartRangeAt(after, PrefixEnd(prefix), revision);
+            cursor = new ObjectCursor(_sessions, session, unchanged, beforeChange, revision);
+            return true;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Changes after <paramref name="afterRevision"/> to keys under <paramref name="prefix"/>, oldest first, at most
     /// <paramref name="limit"/>; with the compacted revision of the same snapshot, so a caller can tell a gap (410)
     /// from an empty page.

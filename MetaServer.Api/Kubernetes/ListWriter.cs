@@ -13,24 +13,24 @@ namespace MetaServer.Api.Kubernetes;
 /// <summary>
 /// Writes a list as the stored JSON of its items spliced into the list envelope: no object is parsed or
 /// re-serialized. Without a limit the response streams straight from the cursor; with one, the page (at most
-/// limit items) is gathered first so the continue token can lead, as clients print it.
+/// limit items) is gathered first so the continue token can lead, as clients print it. Every page of a
+/// continued list is read at the first page's revision, as etcd serves it, so the pages form one snapshot.
 /// </summary>
 internal static class ListWriter
 {
     private const int FlushThreshold = 32 * 1024;
 
-    public static async Task WriteAsync(HttpResponse response, ResourceType type, ListOptions options, SqliteStore store,
-        string prefix, TableOptions? table, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Writes the list from <paramref name="cursor"/>, whose revision is the list's resourceVersion.</summary>
+    public static async Task WriteAsync(HttpResponse response, ResourceType type, ListOptions options, ObjectCursor cursor,
+        TableOptions? table, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (table is not null)
         {
-            await WriteTableAsync(response, type, options, store, prefix, table, now, cancellationToken);
+            await WriteTableAsync(response, type, options, cursor, table, now, cancellationToken);
             return;
         }
 
-        using var cursor = store.OpenList(prefix, options.Continue?.StartAfterKey);
-        // A continued list reports the revision of its first page, so a watch from it misses nothing.
-        var revision = options.Continue?.ResourceVersion ?? cursor.SnapshotRevision;
+        var revision = cursor.SnapshotRevision;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = MediaTypes.Json;
         var pipe = response.BodyWriter;
@@ -99,11 +99,10 @@ internal static class ListWriter
     }
 
     // The Table form: rows computed from each object (parsed here, since cells come from its fields).
-    private static async Task WriteTableAsync(HttpResponse response, ResourceType type, ListOptions options, SqliteStore store,
-        string prefix, TableOptions table, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task WriteTableAsync(HttpResponse response, ResourceType type, ListOptions options, ObjectCursor cursor,
+        TableOptions table, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var cursor = store.OpenList(prefix, options.Continue?.StartAfterKey);
-        var revision = (options.Continue?.ResourceVersion ?? cursor.SnapshotRevision).ToString(CultureInfo.InvariantCulture);
+        var revision = cursor.SnapshotRevision.ToString(CultureInfo.InvariantCulture);
         var matcher = new ObjectMatcher(options);
         var rows = new List<byte[]>();
         string? lastKey = null;
@@ -139,7 +138,7 @@ internal static class ListWriter
 
             if (rows.Count == options.Limit)
             {
-                continueToken = new ContinueToken(options.Continue?.ResourceVersion ?? cursor.SnapshotRevision, lastKey!).Encode();
+                continueToken = new ContinueToken(cursor.SnapshotRevision, lastKey!).Encode();
                 break;
             }
 

@@ -4,13 +4,27 @@ using MetaServer.Domain.Storage;
 
 namespace MetaServer.Domain.Kubernetes;
 
+/// <summary>How a list's resourceVersion is to be read (resourceVersionMatch).</summary>
+public enum VersionMatch
+{
+    /// <summary>No resourceVersion: the most recent state. With one, as NotOlderThan.</summary>
+    Unset,
+
+    /// <summary>Any state at least as new as the resourceVersion ("0": any state at all).</summary>
+    NotOlderThan,
+
+    /// <summary>The state at exactly the resourceVersion.</summary>
+    Exact,
+}
+
 /// <summary>The query of a list (or deletecollection): selectors, paging and the resourceVersion asked for.</summary>
 public sealed record ListOptions(
     LabelSelector Labels,
     FieldSelector Fields,
     int? Limit,
     ContinueToken? Continue,
-    long? ResourceVersion)
+    long? ResourceVersion,
+    VersionMatch Match = VersionMatch.Unset)
 {
     /// <summary>Parses the list query parameters, or returns the 400 Status that refuses them.</summary>
     public static ListOptions? Parse(Func<string, string?> query, string group, string resource, int maxLimit, out KubeStatus? error)
@@ -59,6 +73,40 @@ public sealed record ListOptions(
             resourceVersion = rv;
         }
 
+        var match = VersionMatch.Unset;
+        switch (query("resourceVersionMatch"))
+        {
+            case null or "":
+                break;
+            case "NotOlderThan":
+                match = VersionMatch.NotOlderThan;
+                break;
+            case "Exact":
+                match = VersionMatch.Exact;
+                break;
+            case var other:
+                error = InvalidListOptions($"Unsupported value: \"{other}\": supported values: \"Exact\", \"NotOlderThan\"");
+                return null;
+        }
+
+        if (match != VersionMatch.Unset && resourceVersion is null)
+        {
+            error = InvalidListOptions("resourceVersionMatch is forbidden unless resourceVersion is provided");
+            return null;
+        }
+
+        if (match == VersionMatch.Exact && resourceVersion == 0)
+        {
+            error = InvalidListOptions("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
+            return null;
+        }
+
+        if (match != VersionMatch.Unset && !string.IsNullOrEmpty(query("continue")))
+        {
+            error = InvalidListOptions("resourceVersionMatch is forbidden when continue is provided");
+            return null;
+        }
+
         ContinueToken? token = null;
         if (query("continue") is { Length: > 0 } continueText)
         {
@@ -77,6 +125,9 @@ public sealed record ListOptions(
             token = decoded;
         }
 
-        return new ListOptions(labels, fields, limit, token, resourceVersion);
+        return new ListOptions(labels, fields, limit, token, resourceVersion, match);
     }
+
+    private static KubeStatus InvalidListOptions(string message) =>
+        KubeStatus.Invalid("meta.k8s.io", "ListOptions", "", [new("FieldValueForbidden", message, "resourceVersionMatch")]);
 }
