@@ -30,8 +30,9 @@ SERVER=$!; PIDS+=("$SERVER")
 wait_up "$BASE/readyz"
 
 log "creating $COUNT pods"
-CREATE=$("$BENCH" seed "$BASE" "$COUNT" 16)
-log "$CREATE"
+SEED=$("$BENCH" seed "$BASE" "$COUNT" 16)
+log "$SEED"
+CREATE=$(echo "$SEED" | grep '^BENCH create'); STATUS=$(echo "$SEED" | grep '^BENCH status')
 "$BENCH" fetch "$BASE/api/v1/namespaces/default/pods/bench-00042" "$TMP/one.json"
 "$BENCH" fetch "$BASE/api/v1/pods" "$TMP/list.json"
 RSS_SERVER=$(awk '/^VmRSS/{print $2}' /proc/$SERVER/status)
@@ -63,4 +64,5 @@ echo "|---|---:|---:|---:|"
 echo "| LIST 5k pods, median time to last byte | ${lm} ms ($(echo "$LIST" | field mb_per_s) MB/s) | ${lr} ms ($(echo "$LIST_REF" | field mb_per_s) MB/s) | $(ratio "$lm" "$lr")x the time |"
 echo "| GET one pod, wrk -c32 | ${gm} req/s, p99 $(echo "$GET" | field p99_ms) ms | ${gr} req/s, p99 $(echo "$GET_REF" | field p99_ms) ms | $(ratio "$gm" "$gr") of the rate |"
 echo "| create pods, 16 clients | $(echo "$CREATE" | field per_second) pods/s | | |"
+echo "| status patch of each pod, 16 clients | $(echo "$STATUS" | field per_second) patches/s | | |"
 echo "| server RSS after seeding | $((RSS_SERVER / 1024)) MiB | | |"

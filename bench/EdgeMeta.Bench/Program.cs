@@ -55,6 +55,25 @@ static async Task<int> SeedAsync(Uri baseUrl, int count, int concurrency)
     await Task.WhenAll(workers);
     clock.Stop();
     Console.WriteLine($"BENCH create count={count} concurrency={concurrency} seconds={clock.Elapsed.TotalSeconds:F3} per_second={count / clock.Elapsed.TotalSeconds:F0} failures={failures}");
+
+    // Then what the node agent does: report each pod's status (a new pod starts Pending with no details).
+    next = -1;
+    var statuses = bodies.Select(b => System.Text.Json.Nodes.JsonNode.Parse(b)!["status"]!.ToJsonString()).ToArray();
+    var statusClock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            using var content = new StringContent($$$"""{"status":{{{statuses[i]}}}}""", Encoding.UTF8, "application/merge-patch+json");
+            using var response = await client.PatchAsync($"/api/v1/namespaces/default/pods/bench-{i:D5}/status", content);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Interlocked.Increment(ref failures);
+            }
+        }
+    }));
+    Console.WriteLine($"BENCH status count={count} concurrency={concurrency} seconds={statusClock.Elapsed.TotalSeconds:F3} per_second={count / statusClock.Elapsed.TotalSeconds:F0} failures={failures}");
     return failures == 0 ? 0 : 1;
 }
 
