@@ -6,4 +6,7 @@ namespace MetaServer.Data;
 public sealed record ObjectWrite(ResourceType Type, string Namespace, string Name, Mutator Mutate)
 {
     public string Key { get; } = Type.KeyOf(Namespace, Name);
+
+    /// <summary>dryRun=All: decided and answered exactly as a real write, but nothing is stored or published.</summary>
+    public bool DryRun { get; init; }
 }

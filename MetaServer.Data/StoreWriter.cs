@@ -226,6 +226,19 @@ public sealed partial class StoreWriter : IAsyncDisposable
                         }
                     }
 
+                    if (write.DryRun)
+                    {
+                        // Nothing is stored, so the object keeps the version it has (none if it is new).
+                        if (current is null)
+                        {
+                            metadata.Remove("resourceVersion");
+                        }
+
+                        return new WriteResult.WouldCommit(
+                            new StoredObject(write.Key, current?.ResourceVersion ?? 0, upstream, Serialize(put.Object, buffer).ToArray()),
+                            current is null ? ChangeType.Added : ChangeType.Modified);
+                    }
+
                     revision++;
                     metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     var value = Serialize(put.Object, buffer).ToArray();
@@ -253,6 +266,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
             case Mutation.Delete when current is null:
                 return new WriteResult.Rejected(KubeStatus.NotFound(write.Type.Group, write.Type.Resource, write.Name));
+
+            case Mutation.Delete when write.DryRun:
+                return new WriteResult.WouldCommit(current, ChangeType.Deleted);
 
             case Mutation.Delete:
                 {

@@ -16,4 +16,7 @@ public abstract record WriteResult
     public sealed record Unchanged(StoredObject Object) : WriteResult;
 
     public sealed record Rejected(KubeStatus Status) : WriteResult;
+
+    /// <summary>A dry run: what the write would have stored (or deleted); nothing was.</summary>
+    public sealed record WouldCommit(StoredObject Object, ChangeType Type) : WriteResult;
 }

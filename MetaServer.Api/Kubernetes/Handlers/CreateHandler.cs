@@ -14,6 +14,12 @@ internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOpti
             return KubeResults.Status(KubeStatus.MethodNotAllowed(request.Http.Request.Method));
         }
 
+        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
+        if (dryRun is null)
+        {
+            return KubeResults.Status(dryRunError!);
+        }
+
         var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
         if (body.Error is not null)
         {
@@ -45,7 +51,10 @@ internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOpti
         var result = await writer.WriteAsync(new ObjectWrite(type, request.Namespace, name, current =>
             current is null
                 ? new Mutation.Put(obj!)
-                : Mutation.Refuse(KubeStatus.AlreadyExists(type.Group, type.Resource, name))));
+                : Mutation.Refuse(KubeStatus.AlreadyExists(type.Group, type.Resource, name)))
+        {
+            DryRun = dryRun.Value,
+        });
         return WriteAnswers.ToResult(result, StatusCodes.Status201Created);
     }
 

@@ -16,6 +16,12 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
             return KubeResults.Status(error!);
         }
 
+        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
+        if (dryRun is null)
+        {
+            return KubeResults.Status(dryRunError!);
+        }
+
         var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
         var deleteOptions = body.Error is null ? DeleteOptions.Parse(body.Bytes, out error) : null;
         if (deleteOptions is null)
@@ -38,7 +44,7 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
         }
 
         var now = clock.GetUtcNow();
-        var writes = targets.Select(t => DeleteHandler.Write(request.Type, t.Namespace, t.Name, deleteOptions, now)).ToArray();
+        var writes = targets.Select(t => DeleteHandler.Write(request.Type, t.Namespace, t.Name, deleteOptions, now) with { DryRun = dryRun.Value }).ToArray();
         var results = await writer.WriteAllAsync(writes);
 
         var output = new ArrayBufferWriter<byte>();
@@ -47,7 +53,13 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
         foreach (var result in results)
         {
             // An object deleted meanwhile by someone else is simply not in the answer.
-            if (result is WriteResult.Committed committed)
+            var stored = result switch
+            {
+                WriteResult.Committed committed => committed.Object,
+                WriteResult.WouldCommit dryRunResult => dryRunResult.Object,
+                _ => null,
+            };
+            if (stored is not null)
             {
                 if (!first)
                 {
@@ -55,7 +67,7 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
                 }
 
                 first = false;
-                output.Write(committed.Object.Value);
+                output.Write(stored.Value);
             }
         }
 

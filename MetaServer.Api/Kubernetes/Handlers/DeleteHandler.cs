@@ -19,6 +19,12 @@ internal sealed class DeleteHandler(StoreWriter writer, IOptions<KubernetesApiOp
             return KubeResults.Status(KubeStatus.MethodNotSupported(request.Type.Group, request.Type.Resource + "/" + request.Info.Subresource, "delete"));
         }
 
+        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
+        if (dryRun is null)
+        {
+            return KubeResults.Status(dryRunError!);
+        }
+
         var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
         if (body.Error is not null)
         {
@@ -31,7 +37,7 @@ internal sealed class DeleteHandler(StoreWriter writer, IOptions<KubernetesApiOp
             return KubeResults.Status(error!);
         }
 
-        var result = await writer.WriteAsync(Write(request.Type, request.Namespace, request.Name, deleteOptions, clock.GetUtcNow()));
+        var result = await writer.WriteAsync(Write(request.Type, request.Namespace, request.Name, deleteOptions, clock.GetUtcNow()) with { DryRun = dryRun.Value });
         return Answer(request.Type, request.Name, result);
     }
 
@@ -81,9 +87,15 @@ internal sealed class DeleteHandler(StoreWriter writer, IOptions<KubernetesApiOp
     /// </summary>
     private static IResult Answer(ResourceType type, string name, WriteResult result)
     {
-        if (result is WriteResult.Committed { Type: ChangeType.Deleted } deleted && type.Resource != "pods")
+        var deleted = result switch
         {
-            var uid = JsonNode.Parse(deleted.Object.Value)?["metadata"]?["uid"]?.GetValue<string>();
+            WriteResult.Committed { Type: ChangeType.Deleted } committed => committed.Object,
+            WriteResult.WouldCommit { Type: ChangeType.Deleted } dryRun => dryRun.Object,
+            _ => null,
+        };
+        if (deleted is not null && type.Resource != "pods")
+        {
+            var uid = JsonNode.Parse(deleted.Value)?["metadata"]?["uid"]?.GetValue<string>();
             return KubeResults.Status(KubeStatus.Deleted(type.Group, type.Resource, name, uid));
         }
 

@@ -14,6 +14,12 @@ internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOpt
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
+        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
+        if (dryRun is null)
+        {
+            return KubeResults.Status(dryRunError!);
+        }
+
         var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.PatchBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
         if (body.Error is not null)
         {
@@ -55,7 +61,10 @@ internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOpt
             return ObjectRules.CheckTypeMeta(candidate, type) is { } typeError
                 ? Mutation.Refuse(typeError)
                 : UpdateRules.Decide(type, subresource, name, candidate, current);
-        }));
+        })
+        {
+            DryRun = dryRun.Value,
+        });
         return WriteAnswers.ToResult(result);
     }
 }

@@ -9,6 +9,12 @@ internal sealed class UpdateHandler(StoreWriter writer, IOptions<KubernetesApiOp
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
+        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
+        if (dryRun is null)
+        {
+            return KubeResults.Status(dryRunError!);
+        }
+
         var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
         if (body.Error is not null)
         {
@@ -33,7 +39,10 @@ internal sealed class UpdateHandler(StoreWriter writer, IOptions<KubernetesApiOp
         var result = await writer.WriteAsync(new ObjectWrite(type, request.Namespace, objectName, current =>
             current is null
                 ? Mutation.Refuse(KubeStatus.NotFound(type.Group, type.Resource, objectName))
-                : UpdateRules.Decide(type, subresource, objectName, obj!, current)));
+                : UpdateRules.Decide(type, subresource, objectName, obj!, current))
+        {
+            DryRun = dryRun.Value,
+        });
         return WriteAnswers.ToResult(result);
     }
 }
