@@ -14,6 +14,7 @@ builder.Services.AddWatch(builder.Configuration);
 var app = builder.Build();
 
 app.UseMiddleware<StatusExceptionMiddleware>();
+app.UseMiddleware<ResponseShapingMiddleware>();
 app.MapOperations();
 app.MapDiscovery();
 app.MapOpenApi();

@@ -107,5 +107,5 @@ public static class RequestInfoParser
     };
 
     // The apiserver parses query booleans with Go's strconv.ParseBool.
-    internal static bool IsTrue(string? value) => value is "1" or "t" or "T" or "true" or "TRUE" or "True";
+    public static bool IsTrue(string? value) => value is "1" or "t" or "T" or "true" or "TRUE" or "True";
 }
