@@ -4,7 +4,7 @@ using MetaServer.Domain.Kubernetes;
 
 namespace MetaServer.Api.Discovery;
 
-/// <summary>The discovery documents (/api, /apis, resource lists), built once from the catalog.</summary>
+/// <summary>The discovery documents (/api, /apis, resource lists), built once per catalog.</summary>
 internal sealed class DiscoveryDocuments
 {
     private static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];

@@ -7,16 +7,16 @@ namespace MetaServer.Api.Discovery;
 internal static class DiscoveryEndpoints
 {
     public static IServiceCollection AddDiscovery(this IServiceCollection services) =>
-        services.AddSingleton<DiscoveryDocuments>();
+        services.AddSingleton<DiscoveryCache>();
 
     public static IEndpointRouteBuilder MapDiscovery(this IEndpointRouteBuilder endpoints)
     {
         var discovery = endpoints.MapGroup("").WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
-        discovery.MapGet("/api", (DiscoveryDocuments docs) => KubeResults.Object(docs.CoreVersions));
-        discovery.MapGet("/api/{version}", (string version, DiscoveryDocuments docs) => Answer(docs.ResourceList("", version)));
-        discovery.MapGet("/apis", (DiscoveryDocuments docs) => KubeResults.Object(docs.Groups));
-        discovery.MapGet("/apis/{group}", (string group, DiscoveryDocuments docs) => Answer(docs.Group(group)));
-        discovery.MapGet("/apis/{group}/{version}", (string group, string version, DiscoveryDocuments docs) => Answer(docs.ResourceList(group, version)));
+        discovery.MapGet("/api", (DiscoveryCache docs) => KubeResults.Object(docs.Current.CoreVersions));
+        discovery.MapGet("/api/{version}", (string version, DiscoveryCache docs) => Answer(docs.Current.ResourceList("", version)));
+        discovery.MapGet("/apis", (DiscoveryCache docs) => KubeResults.Object(docs.Current.Groups));
+        discovery.MapGet("/apis/{group}", (string group, DiscoveryCache docs) => Answer(docs.Current.Group(group)));
+        discovery.MapGet("/apis/{group}/{version}", (string group, string version, DiscoveryCache docs) => Answer(docs.Current.ResourceList(group, version)));
         return endpoints;
     }
 

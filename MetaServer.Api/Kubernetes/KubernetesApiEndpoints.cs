@@ -16,7 +16,9 @@ internal static class KubernetesApiEndpoints
         // Lists stream megabytes: a deeper output buffer lets the next rows be read from SQLite while Kestrel
         // is still sending the previous ones (bounded per connection, so a slow reader costs at most this).
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxResponseBufferSize = 1024 * 1024);
-        services.AddSingleton(ResourceCatalog.BuiltIn);
+        services.AddSingleton<CustomResources.ResourceRegistry>();
+        services.AddSingleton<CustomResources.CustomResourceCleanup>();
+        services.AddSingleton<Data.IChangeObserver>(sp => sp.GetRequiredService<CustomResources.ResourceRegistry>());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GetHandler>();
         services.AddSingleton<ListHandler>();
@@ -36,8 +38,9 @@ internal static class KubernetesApiEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> DispatchAsync(HttpContext http, ResourceCatalog catalog, HandlerFactory handlers)
+    private static async Task<IResult> DispatchAsync(HttpContext http, CustomResources.ResourceRegistry registry, HandlerFactory handlers)
     {
+        var catalog = registry.Current;
         var info = RequestInfoParser.Parse(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.Query["watch"]);
         if (!info.IsResourceRequest)
         {

@@ -25,6 +25,10 @@ public sealed class ResourceCatalog
     public bool ServesGroupVersion(string group, string version) =>
         GroupVersions.Contains((group, version));
 
+    /// <summary>apiextensions.k8s.io/v1 CustomResourceDefinitions: creating one makes its resources servable.</summary>
+    public static ResourceType CustomResourceDefinitions { get; } =
+        new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, "customresourcedefinition", ["crd", "crds"], ["status"]);
+
     /// <summary>The built-in kinds an edge node sees, each with the scope the real API server gives it.</summary>
     public static ResourceCatalog BuiltIn { get; } = new(
     [
@@ -44,7 +48,12 @@ public sealed class ResourceCatalog
         new("storage.k8s.io", "v1", "volumeattachments", "VolumeAttachment", false, "volumeattachment", [], ["status"]),
         new("storage.k8s.io", "v1", "csinodes", "CSINode", false, "csinode", [], []),
         new("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", false, "runtimeclass", [], []),
+        CustomResourceDefinitions,
     ]);
+
+    /// <summary>This catalog with <paramref name="more"/> added (custom resources); built-in entries win a clash.</summary>
+    public ResourceCatalog With(IEnumerable<ResourceType> more) =>
+        new(All.Concat(more.Where(t => Find(t.Group, t.Version, t.Resource) is null)));
 
     private static ResourceType Core(string resource, string kind, bool namespaced, string singular,
         string[] shortNames, string[]? subresources = null) =>

@@ -42,6 +42,17 @@ internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOpti
             ObjectRules.PreparePodForCreate(obj!);
         }
 
+        if (request.Type == ResourceCatalog.CustomResourceDefinitions)
+        {
+            var causes = CustomResourceDefinitions.Validate(obj!, ResourceCatalog.BuiltIn);
+            if (causes.Count > 0)
+            {
+                return KubeResults.Status(KubeStatus.Invalid(request.Type.Group, request.Type.Kind, name, causes));
+            }
+
+            CustomResourceDefinitions.SetAccepted(obj!, ObjectRules.Timestamp(clock.GetUtcNow()));
+        }
+
         if (request.Type.Namespaced && await NamespaceMissingAsync(request.Namespace, request.Aborted))
         {
             return KubeResults.Status(KubeStatus.NotFound("", "namespaces", request.Namespace));

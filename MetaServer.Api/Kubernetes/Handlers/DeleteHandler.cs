@@ -10,7 +10,12 @@ namespace MetaServer.Api.Kubernetes.Handlers;
 /// DELETE of one object. Preconditions are checked against the stored object; an object with finalizers is
 /// only marked (deletionTimestamp) and goes when its last finalizer is removed.
 /// </summary>
-internal sealed class DeleteHandler(StoreWriter writer, IOptions<KubernetesApiOptions> options, TimeProvider clock) : IVerbHandler
+internal sealed class DeleteHandler(
+    StoreWriter writer,
+    IOptions<KubernetesApiOptions> options,
+    TimeProvider clock,
+    CustomResources.ResourceRegistry registry,
+    CustomResources.CustomResourceCleanup cleanup) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
@@ -37,7 +42,13 @@ internal sealed class DeleteHandler(StoreWriter writer, IOptions<KubernetesApiOp
             return KubeResults.Status(error!);
         }
 
+        var defines = request.Type == ResourceCatalog.CustomResourceDefinitions ? registry.ServedBy(request.Type.KeyOf(null, request.Name)) : null;
         var result = await writer.WriteAsync(Write(request.Type, request.Namespace, request.Name, deleteOptions, clock.GetUtcNow()) with { DryRun = dryRun.Value });
+        if (defines is not null && result is WriteResult.Committed { Type: ChangeType.Deleted })
+        {
+            await cleanup.RemoveAllAsync(defines);
+        }
+
         return Answer(request.Type, request.Name, result);
     }
 
