@@ -14,24 +14,15 @@ internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOpti
             return KubeResults.Status(KubeStatus.MethodNotAllowed(request.Http.Request.Method));
         }
 
-        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
-        if (dryRun is null)
+        var input = await WriteRequest.ReadAsync(request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes);
+        if (input.Error is not null)
         {
-            return KubeResults.Status(dryRunError!);
+            return KubeResults.Status(input.Error);
         }
 
-        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
-        if (body.Error is not null)
-        {
-            return KubeResults.Status(body.Error);
-        }
-
-        var obj = RequestBody.ParseObject(body.Bytes, out var error);
-        var metadata = obj is null ? null : ObjectRules.Metadata(obj, out error);
-        error ??= ObjectRules.CheckTypeMeta(obj!, request.Type)
-            ?? ObjectRules.CheckNamespace(metadata!, request.Type, request.Namespace);
+        var obj = WriteRequest.ParseObject(request, input.Body, out var metadata, out var error);
         var name = "";
-        error ??= ObjectRules.PrepareForCreate(metadata!, request.Type, clock.GetUtcNow(), out name);
+        error ??= ObjectRules.PrepareForCreate(metadata, request.Type, clock.GetUtcNow(), out name);
         if (error is not null)
         {
             return KubeResults.Status(error);
@@ -64,7 +55,7 @@ internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOpti
                 ? new Mutation.Put(obj!)
                 : Mutation.Refuse(KubeStatus.AlreadyExists(type.Group, type.Resource, name)))
         {
-            DryRun = dryRun.Value,
+            DryRun = input.DryRun,
         });
         return WriteAnswers.ToResult(result, StatusCodes.Status201Created);
     }

@@ -16,14 +16,8 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
             return KubeResults.Status(error!);
         }
 
-        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
-        if (dryRun is null)
-        {
-            return KubeResults.Status(dryRunError!);
-        }
-
-        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
-        var deleteOptions = body.Error is null ? DeleteOptions.Parse(body.Bytes, out error) : null;
+        var body = await WriteRequest.ReadAsync(request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes);
+        var deleteOptions = body.Error is null ? DeleteOptions.Parse(body.Body, out error) : null;
         if (deleteOptions is null)
         {
             return KubeResults.Status(body.Error ?? error!);
@@ -44,7 +38,7 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
         }
 
         var now = clock.GetUtcNow();
-        var writes = targets.Select(t => DeleteHandler.Write(request.Type, t.Namespace, t.Name, deleteOptions, now) with { DryRun = dryRun.Value }).ToArray();
+        var writes = targets.Select(t => DeleteHandler.Write(request.Type, t.Namespace, t.Name, deleteOptions, now) with { DryRun = body.DryRun }).ToArray();
         var results = await writer.WriteAllAsync(writes);
 
         var output = new ArrayBufferWriter<byte>();

@@ -24,26 +24,20 @@ internal sealed class DeleteHandler(
             return KubeResults.Status(KubeStatus.MethodNotSupported(request.Type.Group, request.Type.Resource + "/" + request.Info.Subresource, "delete"));
         }
 
-        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
-        if (dryRun is null)
+        var input = await WriteRequest.ReadAsync(request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes);
+        if (input.Error is not null)
         {
-            return KubeResults.Status(dryRunError!);
+            return KubeResults.Status(input.Error);
         }
 
-        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
-        if (body.Error is not null)
-        {
-            return KubeResults.Status(body.Error);
-        }
-
-        var deleteOptions = DeleteOptions.Parse(body.Bytes, out var error);
+        var deleteOptions = DeleteOptions.Parse(input.Body, out var error);
         if (deleteOptions is null)
         {
             return KubeResults.Status(error!);
         }
 
         var defines = request.Type == ResourceCatalog.CustomResourceDefinitions ? registry.ServedBy(request.Type.KeyOf(null, request.Name)) : null;
-        var result = await writer.WriteAsync(Write(request.Type, request.Namespace, request.Name, deleteOptions, clock.GetUtcNow()) with { DryRun = dryRun.Value });
+        var result = await writer.WriteAsync(Write(request.Type, request.Namespace, request.Name, deleteOptions, clock.GetUtcNow()) with { DryRun = input.DryRun });
         if (defines is not null && result is WriteResult.Committed { Type: ChangeType.Deleted })
         {
             await cleanup.RemoveAllAsync(defines);

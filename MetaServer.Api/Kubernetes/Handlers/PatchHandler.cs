@@ -14,19 +14,13 @@ internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOpt
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
-        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
-        if (dryRun is null)
-        {
-            return KubeResults.Status(dryRunError!);
-        }
-
-        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.PatchBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
+        var body = await WriteRequest.ReadAsync(request, MediaTypes.PatchBodies, options.Value.MaxRequestBodyBytes);
         if (body.Error is not null)
         {
             return KubeResults.Status(body.Error);
         }
 
-        if (RequestBody.CheckJson(body.Bytes) is { } malformed)
+        if (RequestBody.CheckJson(body.Body) is { } malformed)
         {
             return KubeResults.Status(malformed);
         }
@@ -37,7 +31,7 @@ internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOpt
             return KubeResults.Status(KubeStatus.UnsupportedMediaType(body.MediaType, [MediaTypes.JsonPatch, MediaTypes.MergePatch]));
         }
 
-        var (type, subresource, name, mediaType, patch) = (request.Type, request.Info.Subresource, request.Name, body.MediaType, body.Bytes);
+        var (type, subresource, name, mediaType, patch) = (request.Type, request.Info.Subresource, request.Name, body.MediaType, body.Body);
         var result = await writer.WriteAsync(new ObjectWrite(type, request.Namespace, name, current =>
         {
             if (current is null)
@@ -63,7 +57,7 @@ internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOpt
                 : UpdateRules.Decide(type, subresource, name, candidate, current);
         })
         {
-            DryRun = dryRun.Value,
+            DryRun = body.DryRun,
         });
         return WriteAnswers.ToResult(result);
     }

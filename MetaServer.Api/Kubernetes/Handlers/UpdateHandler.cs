@@ -9,23 +9,14 @@ internal sealed class UpdateHandler(StoreWriter writer, IOptions<KubernetesApiOp
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
-        var dryRun = WriteAnswers.DryRun(request, out var dryRunError);
-        if (dryRun is null)
+        var input = await WriteRequest.ReadAsync(request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes);
+        if (input.Error is not null)
         {
-            return KubeResults.Status(dryRunError!);
+            return KubeResults.Status(input.Error);
         }
 
-        var body = await RequestBody.ReadAsync(request.Http.Request, MediaTypes.ObjectBodies, options.Value.MaxRequestBodyBytes, request.Aborted);
-        if (body.Error is not null)
-        {
-            return KubeResults.Status(body.Error);
-        }
-
-        var obj = RequestBody.ParseObject(body.Bytes, out var error);
-        var metadata = obj is null ? null : ObjectRules.Metadata(obj, out error);
-        error ??= ObjectRules.CheckTypeMeta(obj!, request.Type)
-            ?? ObjectRules.CheckNamespace(metadata!, request.Type, request.Namespace);
-        if (error is null && ObjectRules.StringOf(metadata!, "name") is var name && name != request.Name)
+        var obj = WriteRequest.ParseObject(request, input.Body, out var metadata, out var error);
+        if (error is null && ObjectRules.StringOf(metadata, "name") is var name && name != request.Name)
         {
             error = KubeStatus.BadRequest($"the name of the object ({name}) does not match the name on the URL ({request.Name})");
         }
@@ -41,7 +32,7 @@ internal sealed class UpdateHandler(StoreWriter writer, IOptions<KubernetesApiOp
                 ? Mutation.Refuse(KubeStatus.NotFound(type.Group, type.Resource, objectName))
                 : UpdateRules.Decide(type, subresource, objectName, obj!, current))
         {
-            DryRun = dryRun.Value,
+            DryRun = input.DryRun,
         });
         return WriteAnswers.ToResult(result);
     }
