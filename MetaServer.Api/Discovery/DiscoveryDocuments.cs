@@ -13,8 +13,16 @@ internal sealed class DiscoveryDocuments
     private readonly Dictionary<(string Group, string Version), byte[]> _resourceLists = [];
     private readonly Dictionary<string, byte[]> _groups = [];
 
+    private readonly Dictionary<(bool Core, string Version), byte[]> _aggregated = [];
+
     public DiscoveryDocuments(ResourceCatalog catalog)
     {
+        foreach (var version in (ReadOnlySpan<string>)["v2", "v2beta1"])
+        {
+            _aggregated[(true, version)] = AggregatedDiscovery.Build(catalog, core: true, version, Verbs, SubresourceVerbs);
+            _aggregated[(false, version)] = AggregatedDiscovery.Build(catalog, core: false, version, Verbs, SubresourceVerbs);
+        }
+
         CoreVersions = Build(w =>
         {
             w.WriteString("kind", "APIVersions");
@@ -81,6 +89,9 @@ internal sealed class DiscoveryDocuments
 
     /// <summary>/apis</summary>
     public byte[] Groups { get; }
+
+    /// <summary>The aggregated list for /api (core) or /apis, in apidiscovery v2 or v2beta1.</summary>
+    public byte[] Aggregated(bool core, string version) => _aggregated[(core, version)];
 
     public byte[]? Group(string group) => _groups.GetValueOrDefault(group);
 

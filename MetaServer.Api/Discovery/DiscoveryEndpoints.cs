@@ -12,12 +12,21 @@ internal static class DiscoveryEndpoints
     public static IEndpointRouteBuilder MapDiscovery(this IEndpointRouteBuilder endpoints)
     {
         var discovery = endpoints.MapGroup("").WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
-        discovery.MapGet("/api", (DiscoveryCache docs) => KubeResults.Object(docs.Current.CoreVersions));
+        discovery.MapGet("/api", (HttpContext http, DiscoveryCache docs) => Root(http, docs.Current, core: true));
         discovery.MapGet("/api/{version}", (string version, DiscoveryCache docs) => Answer(docs.Current.ResourceList("", version)));
-        discovery.MapGet("/apis", (DiscoveryCache docs) => KubeResults.Object(docs.Current.Groups));
+        discovery.MapGet("/apis", (HttpContext http, DiscoveryCache docs) => Root(http, docs.Current, core: false));
         discovery.MapGet("/apis/{group}", (string group, DiscoveryCache docs) => Answer(docs.Current.Group(group)));
         discovery.MapGet("/apis/{group}/{version}", (string group, string version, DiscoveryCache docs) => Answer(docs.Current.ResourceList(group, version)));
         return endpoints;
+    }
+
+    // /api and /apis answer the aggregated list when the client asks for it first, else the legacy document.
+    private static IResult Root(HttpContext http, DiscoveryDocuments docs, bool core)
+    {
+        http.Response.Headers.Vary = "Accept";
+        return AggregatedDiscovery.Requested(http.Request.Headers.Accept.ToString()) is { } version
+            ? Results.Bytes(docs.Aggregated(core, version), AggregatedDiscovery.ContentType(version))
+            : KubeResults.Object(core ? docs.CoreVersions : docs.Groups);
     }
 
     private static IResult Answer(byte[]? document) =>

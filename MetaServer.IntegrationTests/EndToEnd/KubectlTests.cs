@@ -129,6 +129,20 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Api_resources_lists_the_served_kinds_with_short_names_and_scope()
+    {
+        var result = await _kubectl.RunAsync("api-resources");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var rows = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToDictionary(r => r[0]);
+        Assert.Equal(["pods", "po", "v1", "true", "Pod"], rows["pods"]);
+        Assert.Equal(["nodes", "no", "v1", "false", "Node"], rows["nodes"]);
+        Assert.Equal(["leases", "coordination.k8s.io/v1", "true", "Lease"], rows["leases"]);
+        Assert.Equal(["customresourcedefinitions", "crd,crds", "apiextensions.k8s.io/v1", "false", "CustomResourceDefinition"], rows["customresourcedefinitions"]);
+    }
+
+    [Fact]
     public async Task Kubectl_reports_the_server_version()
     {
         var version = await _kubectl.RunAsync("version", "-o", "json");

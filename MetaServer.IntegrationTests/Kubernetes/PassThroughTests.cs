@@ -64,6 +64,33 @@ public sealed class PassThroughTests : IAsyncLifetime
         Assert.Contains("create", resources["configmaps"]["verbs"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("v2beta1")]
+    public async Task Aggregated_discovery_answers_every_group_in_one_document(string version)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/apis");
+        request.Headers.TryAddWithoutValidation("Accept",
+            $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList,application/json");
+        using var response = await _client.SendAsync(request);
+        var list = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal($"apidiscovery.k8s.io/{version}", list["apiVersion"]!.GetValue<string>());
+        Assert.Equal("APIGroupDiscoveryList", list["kind"]!.GetValue<string>());
+        Assert.Contains($"v={version}", response.Content.Headers.ContentType!.ToString());
+        var leases = list["items"]!.AsArray().Single(i => i!["metadata"]!["name"]!.GetValue<string>() == "coordination.k8s.io")!
+            ["versions"]![0]!["resources"]![0]!;
+        Assert.Equal(("leases", "Namespaced", "Lease"), (leases["resource"]!.GetValue<string>(), leases["scope"]!.GetValue<string>(), leases["responseKind"]!["kind"]!.GetValue<string>()));
+
+        using var core = new HttpRequestMessage(HttpMethod.Get, "/api");
+        core.Headers.TryAddWithoutValidation("Accept", $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList");
+        using var coreResponse = await _client.SendAsync(core);
+        var coreList = System.Text.Json.Nodes.JsonNode.Parse(await coreResponse.Content.ReadAsStringAsync())!;
+        var pods = coreList["items"]![0]!["versions"]![0]!["resources"]!.AsArray().Single(r => r!["resource"]!.GetValue<string>() == "pods")!;
+        Assert.Equal("status", pods["subresources"]![0]!["subresource"]!.GetValue<string>());
+        Assert.Equal("po", pods["shortNames"]![0]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Group_discovery_lists_every_group_and_its_resources()
     {
