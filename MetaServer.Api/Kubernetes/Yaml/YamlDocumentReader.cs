@@ -111,6 +111,13 @@ internal static class YamlDocumentReader
             error = $"yaml: line {e.Start.Line}: {Describe(e.Message)}";
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner trips over some broken flow collections ("key: [text\"") with this, not a YamlException.
+            document = null;
+            error = $"yaml: line {parser.Current?.End.Line ?? 1}: did not find the end of a flow collection or quoted scalar";
+            return false;
+        }
 
         return true;
     }

@@ -182,6 +182,8 @@ internal sealed class YamlToJson
 
         switch (node)
         {
+            case YamlAliasNode { Target: YamlSequenceNode or YamlMappingNode } alias:
+                return Fail(alias, "invalid map key: a sequence or mapping cannot be a key in JSON");
             case YamlAliasNode alias:
                 if (!TryEnter(alias))
                 {
