@@ -129,6 +129,7 @@ public sealed class YamlCodecTests
     [InlineData("1.0: a", "1")]
     [InlineData("3.14159265358979: a", "3.1415927")]
     [InlineData("yes: a", "true")]
+    [InlineData("y: a", "true")]
     [InlineData("off: a", "false")]
     [InlineData(".inf: a", ".inf")]
     [InlineData("'1': a", "1")]
@@ -332,6 +333,37 @@ public sealed class YamlCodecTests
             """, json);
     }
 
+    private const string MergeAnchors = """
+        shapes:
+        - &center {x: 1, "y": 2}
+        - &left {x: 0, "y": 2}
+        - &big {r: 10}
+        - &small {r: 1}
+        merged:
+
+        """;
+
+    [Theory]
+    [InlineData("  <<: *center\n  r: 10")]
+    [InlineData("  <<: [*center, *big]")]
+    [InlineData("  <<: [*big, *left, *small]\n  x: 1")]
+    [InlineData("  <<: {x: 1, 'y': 2, r: 10}")]
+    [InlineData("  <<: [*center, {r: 10}]")]
+    [InlineData("  !!merge \"<<\": [*center, *big]")]
+    [InlineData("  !<tag:yaml.org,2002:merge> \"<<\": [*center, *big]")]
+    public void Every_form_of_merge_key_gives_the_same_map(string merge)
+    {
+        var json = ReadValid(MergeAnchors + merge + "\n  label: center/big\n");
+
+        AssertJsonEqual("""{"x": 1, "y": 2, "r": 10, "label": "center/big"}""", json!["merged"]);
+    }
+
+    [Fact]
+    public void A_quoted_merge_key_without_the_merge_tag_is_an_ordinary_key()
+    {
+        AssertJsonEqual("""{"<<": {"x": 1}}""", ReadValid("'<<': {x: 1}\n"));
+    }
+
     [Fact]
     public void An_aliased_node_is_copied_so_each_use_is_its_own_json_node()
     {
@@ -350,6 +382,16 @@ public sealed class YamlCodecTests
         Assert.Null(error);
         AssertJsonEqual("""{"name": "b", "image": "x"}""", json);
         Assert.Equal(["line 3: key \"name\" already set in map"], duplicates);
+    }
+
+    [Fact]
+    public void A_duplicate_number_key_is_listed_as_go_yaml_prints_it()
+    {
+        var json = YamlCodec.ToJson("a: 1\n9: 2\n9: 4\n"u8, out var duplicates, out var error);
+
+        Assert.Null(error);
+        AssertJsonEqual("""{"a": 1, "9": 4}""", json);
+        Assert.Equal(["line 3: key 9 already set in map"], duplicates);
     }
 
     [Fact]
@@ -401,6 +443,7 @@ public sealed class YamlCodecTests
     [InlineData("a:\n  b: 1\n c: 2\n", "yaml: line 3:")]
     [InlineData("a: \"unterminated\n", "yaml: line")]
     [InlineData("a: [1, 2\n", "yaml: line")]
+    [InlineData("a: [2024-05-01T10:00:00Z\"\nb: 1\n", "yaml: line")]
     [InlineData("a:\n\tb: 1\n", "yaml: line")]
     [InlineData("a: 1\n\tb: 2\n", "yaml: line")]
     [InlineData("a: *missing\n", "yaml: line 1: unknown anchor 'missing' referenced")]
@@ -748,6 +791,34 @@ public sealed class YamlCodecTests
         var yaml = Write(JsonSerializer.Serialize(new Dictionary<string, string> { [longKey] = "v", ["a\nb"] = "w" }));
 
         Assert.Equal($"? |-\n  a\n  b\n: w\n? {longKey}\n: v\n", yaml);
+    }
+
+    [Fact]
+    public void Long_single_quoted_strings_fold_after_80_columns_but_never_at_their_last_space()
+    {
+        const string Value = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 ";
+
+        var yaml = Write(JsonSerializer.Serialize(new Dictionary<string, string> { ["a"] = Value }));
+
+        Assert.Equal("a: 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 abcdefghijklmnopqrstuvwxyz\n  ABCDEFGHIJKLMNOPQRSTUVWXYZ 1234567890 '\n", yaml);
+        Assert.Equal(Value, ReadValid(yaml)!["a"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Key_order_matches_go_yamls_natural_order_for_numbers_and_punctuation()
+    {
+        string[] ordered = ["", ".1", ".2", ".a", "1", "2", "a!10", "a/0001", "a/002", "a/3", "a/10", "a/11", "a/0012", "a/100", "a~10", "ab/1", "b/1", "b/01", "b/2", "b/02", "b/3", "b/03", "b1", "b01", "b3", "c2.10", "c10.2", "d1", "d7", "d7abc", "d12", "d12a"];
+        var shuffled = ordered.OrderBy(key => key.GetHashCode(StringComparison.Ordinal)).ToDictionary(key => key, _ => 1);
+
+        var yaml = Write(JsonSerializer.Serialize(shuffled));
+
+        var keys = ReadKeysInOrder(yaml);
+        Assert.Equal(ordered, keys);
+
+        static string[] ReadKeysInOrder(string yaml) =>
+            yaml.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line[..line.LastIndexOf(": 1", StringComparison.Ordinal)].Trim('"'))
+                .ToArray();
     }
 
     [Fact]
