@@ -28,6 +28,7 @@ internal static class YamlDocumentReader
         }
 
         var parser = new Parser(new StringReader(text));
+        YamlNode? root = null;
         var open = new Stack<OpenCollection>();
         var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         var documents = 0;
@@ -86,7 +87,7 @@ internal static class YamlDocumentReader
 
                 if (open.Count == 0)
                 {
-                    document = node;
+                    root = node;
                 }
                 else
                 {
@@ -107,18 +108,17 @@ internal static class YamlDocumentReader
         }
         catch (YamlException e)
         {
-            document = null;
             error = $"yaml: line {e.Start.Line}: {Describe(e.Message)}";
             return false;
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner trips over some broken flow collections ("key: [text\"") with this, not a YamlException.
-            document = null;
             error = $"yaml: line {parser.Current?.End.Line ?? 1}: did not find the end of a flow collection or quoted scalar";
             return false;
         }
 
+        document = root;
         return true;
     }
 

@@ -2,18 +2,6 @@ using System.Globalization;
 
 namespace MetaServer.Api.Kubernetes.Yaml;
 
-/// <summary>What an untagged plain YAML scalar stands for under go-yaml v2's YAML 1.1 rules.</summary>
-internal enum YamlScalarKind
-{
-    String,
-    Null,
-    Bool,
-    Int,
-    UInt,
-    Float,
-    Timestamp,
-}
-
 /// <summary>A resolved scalar: its kind and, for booleans and numbers, its value.</summary>
 internal readonly record struct YamlScalar(YamlScalarKind Kind, bool Bool = false, long Int = 0, ulong UInt = 0, double Float = 0)
 {

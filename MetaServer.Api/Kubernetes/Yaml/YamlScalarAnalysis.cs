@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace MetaServer.Api.Kubernetes.Yaml;
 
 /// <summary>
@@ -84,7 +86,7 @@ internal readonly record struct YamlScalarAnalysis(bool Multiline, bool PlainAll
     /// <summary>The code point at <paramref name="index"/>; a lone surrogate reads as U+FFFD, one char long.</summary>
     public static int CodePointAt(string text, int index, out int length)
     {
-        System.Text.Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out length);
+        Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out length);
         return rune.Value;
     }
 
