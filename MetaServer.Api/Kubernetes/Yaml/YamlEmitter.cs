@@ -251,11 +251,8 @@ internal sealed class YamlEmitter
         IncreaseIndent(flow: true, indentless: false);
         switch (style)
         {
-            case Style.Plain:
-                WritePlain(value, allowBreaks: !simpleKey);
-                break;
-            case Style.SingleQuoted:
-                WriteSingleQuoted(value, allowBreaks: !simpleKey);
+            case Style.Plain or Style.SingleQuoted:
+                WritePlainOrSingleQuoted(value, allowBreaks: !simpleKey, singleQuoted: style == Style.SingleQuoted);
                 break;
             case Style.DoubleQuoted:
                 WriteDoubleQuoted(value, allowBreaks: !simpleKey);
@@ -268,9 +265,14 @@ internal sealed class YamlEmitter
         _indent = saved;
     }
 
-    private void WritePlain(string value, bool allowBreaks)
+    /// <summary>Plain and single-quoted text differ only in their quotes and in doubling the quote inside.</summary>
+    private void WritePlainOrSingleQuoted(string value, bool allowBreaks, bool singleQuoted)
     {
-        if (!_whitespace)
+        if (singleQuoted)
+        {
+            WriteIndicator("'", needWhitespace: true, isWhitespace: false, isIndention: false);
+        }
+        else if (!_whitespace)
         {
             PutAscii(' ');
         }
@@ -282,59 +284,8 @@ internal sealed class YamlEmitter
             var c = YamlScalarAnalysis.CodePointAt(value, i, out var length);
             if (c == ' ')
             {
-                // Fold at the first single space past the width; the line break reads back as that space.
-                if (allowBreaks && !spaces && _column > BestWidth && !IsSpaceAt(value, i + 1))
-                {
-                    WriteIndent();
-                }
-                else
-                {
-                    PutAscii(' ');
-                }
-
-                spaces = true;
-            }
-            else if (YamlScalarAnalysis.IsBreak(c))
-            {
-                if (!breaks && c == '\n')
-                {
-                    PutBreak();
-                }
-
-                WriteBreak(c);
-                _indention = true;
-                breaks = true;
-            }
-            else
-            {
-                if (breaks)
-                {
-                    WriteIndent();
-                }
-
-                Put(c);
-                _indention = false;
-                spaces = false;
-                breaks = false;
-            }
-
-            i += length;
-        }
-
-        _whitespace = false;
-        _indention = false;
-    }
-
-    private void WriteSingleQuoted(string value, bool allowBreaks)
-    {
-        WriteIndicator("'", needWhitespace: true, isWhitespace: false, isIndention: false);
-        var spaces = false;
-        var breaks = false;
-        for (var i = 0; i < value.Length;)
-        {
-            var c = YamlScalarAnalysis.CodePointAt(value, i, out var length);
-            if (c == ' ')
-            {
+                // Fold at the first single space past the width (never the first or last character); the line
+                // break reads back as that space.
                 if (allowBreaks && !spaces && _column > BestWidth && i > 0 && i < value.Length - 1 && !IsSpaceAt(value, i + 1))
                 {
                     WriteIndent();
@@ -348,6 +299,7 @@ internal sealed class YamlEmitter
             }
             else if (YamlScalarAnalysis.IsBreak(c))
             {
+                // One break would fold into a space, so a line feed is written as an empty line first.
                 if (!breaks && c == '\n')
                 {
                     PutBreak();
@@ -364,7 +316,7 @@ internal sealed class YamlEmitter
                     WriteIndent();
                 }
 
-                if (c == '\'')
+                if (singleQuoted && c == '\'')
                 {
                     PutAscii('\'');
                 }
@@ -378,7 +330,11 @@ internal sealed class YamlEmitter
             i += length;
         }
 
-        WriteIndicator("'", needWhitespace: false, isWhitespace: false, isIndention: false);
+        if (singleQuoted)
+        {
+            WriteIndicator("'", needWhitespace: false, isWhitespace: false, isIndention: false);
+        }
+
         _whitespace = false;
         _indention = false;
     }
