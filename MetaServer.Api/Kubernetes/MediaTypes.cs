@@ -4,12 +4,13 @@ namespace MetaServer.Api.Kubernetes;
 internal static class MediaTypes
 {
     public const string Json = "application/json";
+    public const string Yaml = "application/yaml";
     public const string JsonPatch = "application/json-patch+json";
     public const string MergePatch = "application/merge-patch+json";
     public const string StrategicMergePatch = "application/strategic-merge-patch+json";
     public const string ApplyPatch = "application/apply-patch+yaml";
 
-    public static readonly string[] ObjectBodies = [Json];
+    public static readonly string[] ObjectBodies = [Json, Yaml];
     public static readonly string[] PatchBodies = [JsonPatch, MergePatch, StrategicMergePatch];
 
     /// <summary>The bare media type of a Content-Type header, lower-case, without parameters.</summary>
@@ -30,6 +31,9 @@ internal static class MediaTypes
     {
         Json,
         Table,
+
+        /// <summary>The JSON answer, turned into YAML on its way out (see ResponseShapingStream).</summary>
+        Yaml,
     }
 
     public const string TableV1 = "application/json;as=Table;v=v1;g=meta.k8s.io";
@@ -70,6 +74,11 @@ internal static class MediaTypes
             }
 
             var essence = parts[0].ToLowerInvariant();
+            if (!excluded && essence == Yaml && @as is null)
+            {
+                return Format.Yaml;
+            }
+
             if (excluded || essence is not ("application/json" or "application/*" or "*/*"))
             {
                 continue;

@@ -51,11 +51,25 @@ internal static class RequestBody
             {
                 var bytes = read.Buffer.ToArray();
                 reader.AdvanceTo(read.Buffer.End);
-                return new BodyRead(bytes, mediaType, null);
+                return mediaType == MediaTypes.Yaml ? FromYaml(bytes) : new BodyRead(bytes, mediaType, null);
             }
 
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
+    }
+
+    // A YAML body becomes the JSON it stands for, so everything after this reads JSON only.
+    private static BodyRead FromYaml(byte[] yaml)
+    {
+        var node = Yaml.YamlCodec.ToJson(yaml, out var error);
+        if (error is not null)
+        {
+            return BodyRead.Fail(KubeStatus.BadRequest("the body of the request could not be decoded as YAML: " + error));
+        }
+
+        return node is null
+            ? BodyRead.Fail(KubeStatus.BadRequest("Object 'Kind' is missing in the YAML body: it holds no object"))
+            : new BodyRead(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), MediaTypes.Json, null);
     }
 
     /// <summary>Parses a JSON object, or says (as a 400 Status) why the bytes are not one.</summary>

@@ -13,7 +13,8 @@ internal sealed class ResponseShapingMiddleware(RequestDelegate next)
         var request = context.Request;
         var pretty = RequestInfoParser.IsTrue(request.Query["pretty"]);
         var gzip = AcceptsGzip(request.Headers.AcceptEncoding.ToString());
-        if ((!pretty && !gzip) || RequestInfoParser.Parse(request.Method, request.Path.Value ?? "/", request.Query["watch"]).Verb == "watch")
+        var yaml = MediaTypes.Negotiate(request.Headers.Accept) == MediaTypes.Format.Yaml;
+        if ((!pretty && !gzip && !yaml) || RequestInfoParser.Parse(request.Method, request.Path.Value ?? "/", request.Query["watch"]).Verb == "watch")
         {
             await next(context);
             return;
@@ -25,7 +26,7 @@ internal sealed class ResponseShapingMiddleware(RequestDelegate next)
             context.Response.Headers.Vary = "Accept-Encoding";
         }
 
-        await using var shaping = new ResponseShapingStream(context.Response, original, pretty, gzip);
+        await using var shaping = new ResponseShapingStream(context.Response, original, pretty, gzip, yaml);
         context.Response.Body = shaping;
         try
         {

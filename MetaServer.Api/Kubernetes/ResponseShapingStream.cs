@@ -10,7 +10,7 @@ namespace MetaServer.Api.Kubernetes;
 /// more than it saves, which is why the apiserver does the same), larger ones switch to gzip and stream from
 /// there. A pretty response is held whole, indented, then sent (compressed if large).
 /// </summary>
-internal sealed class ResponseShapingStream(HttpResponse response, Stream inner, bool pretty, bool gzip) : Stream
+internal sealed class ResponseShapingStream(HttpResponse response, Stream inner, bool pretty, bool gzip, bool yaml = false) : Stream
 {
     public const int GzipThreshold = 128 * 1024;
 
@@ -42,7 +42,7 @@ internal sealed class ResponseShapingStream(HttpResponse response, Stream inner,
         }
 
         _held.Write(buffer.Span);
-        if (!pretty && gzip && _held.Length > GzipThreshold)
+        if (!pretty && !yaml && gzip && _held.Length > GzipThreshold)
         {
             _gzip = StartGzip();
             await _gzip.WriteAsync(_held.GetBuffer().AsMemory(0, (int)_held.Length), cancellationToken);
@@ -73,7 +73,12 @@ internal sealed class ResponseShapingStream(HttpResponse response, Stream inner,
         }
 
         ReadOnlyMemory<byte> body = _held.GetBuffer().AsMemory(0, (int)_held.Length);
-        if (pretty && IsJson(response.ContentType) && body.Length > 0)
+        if (yaml && IsJson(response.ContentType) && body.Length > 0)
+        {
+            body = Yaml.YamlCodec.ToYaml(body.Span);
+            response.ContentType = MediaTypes.Yaml;
+        }
+        else if (pretty && IsJson(response.ContentType) && body.Length > 0)
         {
             body = Indent(body);
         }

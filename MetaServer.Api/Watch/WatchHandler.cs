@@ -22,6 +22,11 @@ internal sealed partial class WatchHandler(
 
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
+        if (request.Format == MediaTypes.Format.Yaml)
+        {
+            return KubeResults.Status(KubeStatus.NotAcceptable([MediaTypes.Json, MediaTypes.TableV1]));
+        }
+
         var type = request.Type;
         var options = WatchOptions.Parse(request.Query, type.Group, type.Resource, request.Name, out var error);
         if (options is null)
