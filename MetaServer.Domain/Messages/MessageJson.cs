@@ -15,9 +15,10 @@ namespace MetaServer.Domain.Messages;
 public sealed partial class MessageJson : JsonSerializerContext
 {
     /// <summary>
-    /// The options messages are read and written with. Non-ASCII text is written as UTF-8, as Go does. Go also
-    /// escapes &lt;, &gt; and &amp; (as <c>\u003c</c>...) where this writes them plainly; both read back the same.
-    /// Names are matched ignoring case on read, like Go's decoder.
+    /// The options messages are read and written with. Non-ASCII text is written as UTF-8, as Go does, so what Go
+    /// wrote is written back byte for byte, with two exceptions that read back the same: Go escapes &lt;, &gt; and
+    /// &amp; (<c>\u003c</c>...) where these are written plainly, and characters beyond the basic plane (emoji) are
+    /// escaped as surrogate pairs where Go writes them as UTF-8. Names are matched ignoring case, like Go's decoder.
     /// </summary>
     public static MessageJson Wire { get; } = new(new JsonSerializerOptions
     {

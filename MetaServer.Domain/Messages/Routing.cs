@@ -169,7 +169,7 @@ public static class Routing
             {
                 Kind = RoutingKind.Discard,
                 ErrorsTo = MessageTargets.None,
-                ErrorText = $"connection broadcast with unknown state: {message.Content?.ToJsonString() ?? "null"}",
+                ErrorText = $"connection broadcast with unknown state: {message.Content?.ToJsonString(MessageJson.Wire.Options) ?? "null"}",
             };
 
     private static RoutingDecision RemoteOrRefuse(Message message, ResourceString resource, bool cloudConnected) =>
