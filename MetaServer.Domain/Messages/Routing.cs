@@ -8,8 +8,15 @@ namespace MetaServer.Domain.Messages;
 /// given a message and whether the cloud is connected, what to store, where to send it and what to answer.
 /// </summary>
 /// <remarks>
-/// Where KubeEdge only logs and drops a message (an operation it does not know, an update from a source it does not
-/// know) the sender is answered with an error, so that nothing is lost without a trace.
+/// <para>Where KubeEdge only logs and drops a message (an operation it does not know, an update from a source it does
+/// not know) the sender is answered with an error, so that nothing is lost without a trace. A resource string that
+/// does not parse is refused, where KubeEdge would store it under an empty type.</para>
+/// <para>v1.15.1 no longer handles <c>connect</c> (the hub sets a shared flag instead) nor meta sync (dropped after
+/// v1.11); both are kept here, as the MetaManager owns the link state and the status report.</para>
+/// <para>Two things KubeEdge does beside these rules are left to the caller: it keys a <c>serviceaccounttoken</c> row
+/// by the token request (name, namespace, audiences, expiry, bound object) rather than the resource string, and it
+/// feeds every insert, update and delete (except status types and the agent's leases) to the MetaServer's watch
+/// store before routing, even one it then refuses.</para>
 /// </remarks>
 public static class Routing
 {
@@ -45,11 +52,12 @@ public static class Routing
             case Operations.Connect:
                 return Connection(message);
             case Operations.MetaSync:
+                // A timer's tick: a failed report is logged and the next tick tries again.
                 return new RoutingDecision
                 {
                     Kind = RoutingKind.ReportPodStatuses,
                     Forward = MessageTargets.Cloud,
-                    ErrorsTo = ErrorRecipient(message),
+                    ErrorsTo = MessageTargets.None,
                 };
             case Operations.CreateVolume or Operations.DeleteVolume
                 or Operations.ControllerPublishVolume or Operations.ControllerUnpublishVolume:

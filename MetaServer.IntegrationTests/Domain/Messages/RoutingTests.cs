@@ -146,6 +146,16 @@ public sealed class RoutingTests
         Assert.StartsWith(reason, decision.ErrorText);
     }
 
+    [Theory]
+    [InlineData(Operations.Connect)]
+    [InlineData(Operations.MetaSync)]
+    public void Broadcast_and_timer_messages_have_no_sender_to_answer(string operation)
+    {
+        var decision = Routing.Decide(MessageFor(operation, ModuleNames.MetaManager, "default/podstatus"), cloudConnected: true);
+
+        Assert.Equal(MessageTargets.None, decision.ErrorsTo);
+    }
+
     [Fact]
     public void Message_without_an_operation_is_refused()
     {
