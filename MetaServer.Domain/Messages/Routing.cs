@@ -44,6 +44,7 @@ public static class Routing
     public static MessageTargets ErrorRecipient(Message message) =>
         message.Route.Source == ModuleNames.Edged ? MessageTargets.Agent : MessageTargets.Cloud;
 
+    /// <summary>What to do with one message, given whether the cloud link is up; the caller carries it out.</summary>
     public static RoutingDecision Decide(Message message, bool cloudConnected)
     {
         var operation = message.Route.Operation;
