@@ -1,4 +1,5 @@
 using MetaServer.Api.Kubernetes.Handlers;
+using MetaServer.Api.Operations;
 using MetaServer.Domain.Kubernetes;
 
 namespace MetaServer.Api.Kubernetes;
@@ -10,9 +11,10 @@ internal static class KubernetesApiEndpoints
 
     public static IServiceCollection AddKubernetesApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<KubernetesApiOptions>().Bind(configuration.GetSection(KubernetesApiOptions.Section))
-            .Validate(o => o.MaxRequestBodyBytes > 0 && o.MaxListLimit > 0, "KubernetesApi limits must be positive")
-            .ValidateOnStart();
+        services.AddSettings<KubernetesApiOptions>(configuration, KubernetesApiOptions.Section, o =>
+            o.MaxRequestBodyBytes <= 0 ? "KubernetesApi:MaxRequestBodyBytes must be positive"
+            : o.MaxListLimit <= 0 ? "KubernetesApi:MaxListLimit must be positive"
+            : null);
         // Lists stream megabytes: a deeper output buffer lets the next rows be read from SQLite while Kestrel
         // is still sending the previous ones (bounded per connection, so a slow reader costs at most this).
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxResponseBufferSize = 1024 * 1024);

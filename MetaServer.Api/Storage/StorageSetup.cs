@@ -1,3 +1,4 @@
+using MetaServer.Api.Operations;
 using MetaServer.Data;
 using Microsoft.Extensions.Options;
 
@@ -8,9 +9,7 @@ internal static class StorageSetup
 {
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section))
-            .Validate(o => o.Validate() is null, "invalid Storage settings (Path, Synchronous, MaxBatch, QueueCapacity)")
-            .ValidateOnStart();
+        services.AddSettings<StoreOptions>(configuration, StoreOptions.Section, o => o.Validate());
         services.AddSingleton(sp =>
         {
             var store = new SqliteStore(sp.GetRequiredService<IOptions<StoreOptions>>().Value);

@@ -1,3 +1,4 @@
+using MetaServer.Api.Operations;
 using MetaServer.Data;
 
 namespace MetaServer.Api.Watch;
@@ -7,9 +8,7 @@ internal static class WatchSetup
 {
     public static IServiceCollection AddWatch(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WatchSettings>().Bind(configuration.GetSection(WatchSettings.Section))
-            .Validate(o => o.Validate() is null, "invalid Watch settings")
-            .ValidateOnStart();
+        services.AddSettings<WatchSettings>(configuration, WatchSettings.Section, o => o.Validate());
         services.AddSingleton<WatchHub>();
         services.AddSingleton<IChangeObserver>(sp => sp.GetRequiredService<WatchHub>());
         services.AddSingleton<WatchHandler>();
