@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MetaServer.IntegrationTests.Infrastructure;
+
+/// <summary>The real server as its own process (the built MetaServer.Api.dll) on a free 127.0.0.1 port: something a test can kill.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ServerProcess> StartAsync(string databasePath)
+    {
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MetaServer.Api.dll"));
+        start.ArgumentList.Add($"--Kestrel:Endpoints:Http:Url={address.ToString().TrimEnd('/')}");
+        start.ArgumentList.Add($"--Storage:Path={databasePath}");
+        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the server did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                if ((await probe.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
+                {
+                    return new ServerProcess(process, address);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new InvalidOperationException("the server process did not become ready");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, nothing the process can do about it.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
