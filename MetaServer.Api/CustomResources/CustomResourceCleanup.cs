@@ -15,9 +15,8 @@ internal sealed class CustomResourceCleanup(SqliteStore store, StoreWriter write
         {
             while (cursor.Read())
             {
-                var rest = cursor.Key[prefix.Length..];
-                var slash = rest.IndexOf('/', StringComparison.Ordinal);
-                writes.Add(DeleteHandler.Write(served, rest[..slash], rest[(slash + 1)..], Kubernetes.DeleteOptions.None, clock.GetUtcNow()));
+                var (@namespace, name) = served.SplitKey(cursor.Key);
+                writes.Add(DeleteHandler.Write(served, @namespace, name, Kubernetes.DeleteOptions.None, clock.GetUtcNow()));
             }
         }
 

@@ -24,6 +24,14 @@ public sealed record ResourceType(
     /// <summary>The storage key of one object: "/core/v1/pods/default/nginx"; cluster-scoped objects have an empty namespace segment.</summary>
     public string KeyOf(string? @namespace, string name) => "/" + Gvr + "/" + (@namespace ?? "") + "/" + name;
 
+    /// <summary>The namespace and name a key of this type stands for ("" as namespace for cluster-scoped objects).</summary>
+    public (string Namespace, string Name) SplitKey(string key)
+    {
+        var rest = key.AsSpan(Gvr.Length + 2); // past "/{gvr}/"
+        var slash = rest.IndexOf('/');
+        return (rest[..slash].ToString(), rest[(slash + 1)..].ToString());
+    }
+
     /// <summary>The key prefix of every object of this type, or of one namespace's objects.</summary>
     public string KeyPrefix(string? @namespace) =>
         @namespace is null ? "/" + Gvr + "/" : "/" + Gvr + "/" + @namespace + "/";

@@ -75,6 +75,18 @@ public sealed class RequestInfoParserTests
         Assert.Equal(["/core/v1/pods/a/b", "/core/v1/pods/a/z", "/core/v1/pods/ab/x"], keys);
     }
 
+    [Theory]
+    [InlineData("", "v1", "pods", "/core/v1/pods/default/nginx", "default", "nginx")]
+    [InlineData("", "v1", "nodes", "/core/v1/nodes//edge-1", "", "edge-1")]
+    [InlineData("coordination.k8s.io", "v1", "leases", "/coordination.k8s.io/v1/leases/kube-node-lease/edge-1", "kube-node-lease", "edge-1")]
+    public void A_key_splits_back_into_namespace_and_name(string group, string version, string resource, string key, string ns, string name)
+    {
+        var type = ResourceCatalog.BuiltIn.Find(group, version, resource)!;
+
+        Assert.Equal(key, type.KeyOf(ns, name));
+        Assert.Equal((ns, name), type.SplitKey(key));
+    }
+
     [Fact]
     public void Every_built_in_kind_has_its_real_scope()
     {

@@ -32,7 +32,7 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
             {
                 if (matcher.Matches(cursor))
                 {
-                    targets.Add(SplitKey(cursor.Key, prefix.Length, request.Type.Namespaced, request.Namespace));
+                    targets.Add(request.Type.SplitKey(cursor.Key));
                 }
             }
         }
@@ -67,18 +67,5 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
 
         output.Write("]}"u8);
         return KubeResults.Object(output.WrittenSpan.ToArray());
-    }
-
-    // "/core/v1/pods/default/nginx" under prefix "/core/v1/pods/" is ("default", "nginx").
-    private static (string Namespace, string Name) SplitKey(string key, int prefixLength, bool namespaced, string requestNamespace)
-    {
-        var rest = key[prefixLength..];
-        if (requestNamespace.Length > 0)
-        {
-            return (requestNamespace, rest);
-        }
-
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        return namespaced || slash >= 0 ? (rest[..slash], rest[(slash + 1)..]) : ("", rest);
     }
 }
