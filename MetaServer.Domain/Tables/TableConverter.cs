@@ -57,6 +57,10 @@ public static class TableConverter
             [("coordination.k8s.io", "leases")] = new(
                 [TableColumn.ObjectName, TableColumn.Text("Holder", "Identity of the lease's current holder."), TableColumn.Age],
                 (o, now) => [Name(o), o.Obj("spec").Text("holderIdentity"), Age(o, now)]),
+            // The apiserver's default table convertor, which CRDs themselves are printed with: NAME, CREATED AT.
+            [("apiextensions.k8s.io", "customresourcedefinitions")] = new(
+                [TableColumn.ObjectName, new("Created At", "date", "", "When the object was created, from metadata.creationTimestamp.", 0)],
+                (o, _) => [Name(o), o.Obj("metadata").Text("creationTimestamp")]),
             [("node.k8s.io", "runtimeclasses")] = new(
                 [TableColumn.ObjectName, TableColumn.Text("Handler", "The CRI handler that runs pods of this class."), TableColumn.Age],
                 (o, now) => [Name(o), o.Text("handler"), Age(o, now)]),

@@ -86,6 +86,21 @@ public sealed class CustomResourceTests : IAsyncLifetime
         Assert.Empty(empty["items"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Definitions_print_as_the_apiserver_prints_them_name_and_created_at()
+    {
+        var (_, crd) = await _client.PostJsonAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", Crd);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io");
+
+        using var response = await _client.SendAsync(request);
+        var table = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(["Name", "Created At"], table["columnDefinitions"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Equal(["sensors.devices.example.com", crd["metadata"]!["creationTimestamp"]!.GetValue<string>()],
+            table["rows"]![0]!["cells"]!.AsArray().Select(c => c!.GetValue<string>()));
+    }
+
     [Theory]
     [InlineData("\"name\":\"sensors.devices.example.com\"", "\"name\":\"wrong.name\"", "metadata.name")]
     [InlineData("\"scope\":\"Namespaced\"", "\"scope\":\"Everywhere\"", "spec.scope")]

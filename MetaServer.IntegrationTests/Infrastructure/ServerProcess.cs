@@ -65,6 +65,40 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the server with extra arguments until it exits by itself (or 30 s pass); its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string databasePath, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MetaServer.Api.dll"));
+        start.ArgumentList.Add($"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{FreePort()}");
+        start.ArgumentList.Add($"--Storage:Path={databasePath}");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("the server did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the server kept running");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, nothing the process can do about it.</summary>
     public void Kill()
     {
