@@ -5,23 +5,12 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.Kubernetes;
 
 /// <summary>Every verb through the real pipeline on a real SQLite file.</summary>
-public sealed class CrudTests : IAsyncLifetime
+public sealed class CrudTests : ServerTest
 {
-    private readonly EdgeMetaServer _server = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _server.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task Create_assigns_identity_and_revision_and_get_returns_the_same_object()
     {
-        var (code, created) = await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-1"));
+        var (code, created) = await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-1"));
 
         Assert.Equal(HttpStatusCode.Created, code);
         Assert.Equal("Pod", created["kind"]!.GetValue<string>());
@@ -29,7 +18,7 @@ public sealed class CrudTests : IAsyncLifetime
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", created.Meta("creationTimestamp"));
         Assert.True(long.Parse(created.Meta("resourceVersion")) > 0);
 
-        var (getCode, fetched) = await _client.GetJsonAsync("/api/v1/namespaces/default/pods/web-1");
+        var (getCode, fetched) = await Client.GetJsonAsync("/api/v1/namespaces/default/pods/web-1");
         Assert.Equal(HttpStatusCode.OK, getCode);
         Assert.Equal(created.ToJsonString(), fetched.ToJsonString());
         Assert.Equal("nginx:1.27", fetched["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
@@ -42,8 +31,8 @@ public sealed class CrudTests : IAsyncLifetime
             {"metadata":{"name":"g"},"status":{"phase":"Running"},"spec":{"containers":[{"name":"c","image":"x",
              "resources":{"limits":{"cpu":"1","memory":"1Gi"}}}]}}
             """;
-        var (_, pod) = await _client.PostJsonAsync("/api/v1/namespaces/default/pods", guaranteed);
-        var (_, plain) = await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("b"));
+        var (_, pod) = await Client.PostJsonAsync("/api/v1/namespaces/default/pods", guaranteed);
+        var (_, plain) = await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("b"));
 
         Assert.Equal("Pending", pod["status"]!["phase"]!.GetValue<string>());
         Assert.Equal("Guaranteed", pod["status"]!["qosClass"]!.GetValue<string>());
@@ -53,21 +42,21 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Every_write_gets_a_higher_resourceVersion()
     {
-        var (_, a) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"a"},"data":{"k":"1"}}""");
-        var (_, b) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"b"},"data":{"k":"1"}}""");
-        var (_, a2) = await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/a", """{"data":{"k":"2"}}""", "application/merge-patch+json");
+        var (_, a) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"a"},"data":{"k":"1"}}""");
+        var (_, b) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"b"},"data":{"k":"1"}}""");
+        var (_, a2) = await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/a", """{"data":{"k":"2"}}""", "application/merge-patch+json");
 
         var revisions = new[] { a, b, a2 }.Select(o => long.Parse(o.Meta("resourceVersion"))).ToArray();
         Assert.True(revisions[0] < revisions[1] && revisions[1] < revisions[2], string.Join(",", revisions));
 
-        var (_, list) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
+        var (_, list) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
         Assert.Equal(revisions[2], long.Parse(list.Meta("resourceVersion")));
     }
 
     [Fact]
     public async Task Create_without_kind_and_apiVersion_takes_them_from_the_path()
     {
-        var (code, created) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"plain"},"data":{"a":"b"}}""");
+        var (code, created) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"plain"},"data":{"a":"b"}}""");
 
         Assert.Equal(HttpStatusCode.Created, code);
         Assert.Equal("ConfigMap", created["kind"]!.GetValue<string>());
@@ -78,7 +67,7 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task GenerateName_gets_a_random_suffix()
     {
-        var (code, created) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"generateName":"cfg-"}}""");
+        var (code, created) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"generateName":"cfg-"}}""");
 
         Assert.Equal(HttpStatusCode.Created, code);
         Assert.Matches("^cfg-[bcdfghjklmnpqrstvwxz2456789]{5}$", created.Meta("name"));
@@ -87,9 +76,9 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Create_of_an_existing_name_returns_409_AlreadyExists()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("dup"));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("dup"));
 
-        var (code, status) = await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("dup"));
+        var (code, status) = await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("dup"));
 
         AssertStatus(status, code, HttpStatusCode.Conflict, "AlreadyExists");
         Assert.Equal("pods \"dup\" already exists", status["message"]!.GetValue<string>());
@@ -99,7 +88,7 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Create_in_a_missing_namespace_returns_404()
     {
-        var (code, status) = await _client.PostJsonAsync("/api/v1/namespaces/nowhere/configmaps", """{"metadata":{"name":"x"}}""");
+        var (code, status) = await Client.PostJsonAsync("/api/v1/namespaces/nowhere/configmaps", """{"metadata":{"name":"x"}}""");
 
         AssertStatus(status, code, HttpStatusCode.NotFound, "NotFound");
         Assert.Equal("namespaces \"nowhere\" not found", status["message"]!.GetValue<string>());
@@ -108,17 +97,17 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Cluster_scoped_objects_live_outside_namespaces()
     {
-        var (code, node) = await _client.PostJsonAsync("/api/v1/nodes", """{"apiVersion":"v1","kind":"Node","metadata":{"name":"edge-1","namespace":"ignored","labels":{"node-role.kubernetes.io/edge":""}}}""");
+        var (code, node) = await Client.PostJsonAsync("/api/v1/nodes", """{"apiVersion":"v1","kind":"Node","metadata":{"name":"edge-1","namespace":"ignored","labels":{"node-role.kubernetes.io/edge":""}}}""");
         Assert.Equal(HttpStatusCode.Created, code);
         Assert.Null(node["metadata"]!["namespace"]);
 
-        var (getCode, _) = await _client.GetJsonAsync("/api/v1/nodes/edge-1");
+        var (getCode, _) = await Client.GetJsonAsync("/api/v1/nodes/edge-1");
         Assert.Equal(HttpStatusCode.OK, getCode);
 
-        var (wrongCode, _) = await _client.GetJsonAsync("/api/v1/namespaces/default/nodes/edge-1");
+        var (wrongCode, _) = await Client.GetJsonAsync("/api/v1/namespaces/default/nodes/edge-1");
         Assert.Equal(HttpStatusCode.NotFound, wrongCode);
 
-        var (leaseCode, lease) = await _client.PostJsonAsync("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+        var (leaseCode, lease) = await Client.PostJsonAsync("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
             """{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"edge-1"},"spec":{"holderIdentity":"edge-1","leaseDurationSeconds":40}}""");
         Assert.Equal(HttpStatusCode.Created, leaseCode);
         Assert.Equal("kube-node-lease", lease.Meta("namespace"));
@@ -127,32 +116,32 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Update_with_stale_resourceVersion_returns_409_Conflict()
     {
-        var (_, created) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"cc"},"data":{"v":"1"}}""");
+        var (_, created) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"cc"},"data":{"v":"1"}}""");
         var stale = created.DeepClone().AsObject();
         created["data"]!["v"] = "2";
-        var (okCode, updated) = await _client.PutJsonAsync("/api/v1/namespaces/default/configmaps/cc", created.ToJsonString());
+        var (okCode, updated) = await Client.PutJsonAsync("/api/v1/namespaces/default/configmaps/cc", created.ToJsonString());
         Assert.Equal(HttpStatusCode.OK, okCode);
         Assert.NotEqual(created.Meta("resourceVersion"), updated.Meta("resourceVersion"));
 
         stale["data"]!["v"] = "3";
-        var (code, status) = await _client.PutJsonAsync("/api/v1/namespaces/default/configmaps/cc", stale.ToJsonString());
+        var (code, status) = await Client.PutJsonAsync("/api/v1/namespaces/default/configmaps/cc", stale.ToJsonString());
 
         AssertStatus(status, code, HttpStatusCode.Conflict, "Conflict");
         Assert.Contains("the object has been modified", status["message"]!.GetValue<string>());
-        var (_, current) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/cc");
+        var (_, current) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/cc");
         Assert.Equal("2", current["data"]!["v"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Update_keeps_identity_fields_and_ignores_status_while_the_status_subresource_changes_only_status()
     {
-        var (_, pod) = await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("st"));
+        var (_, pod) = await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("st"));
         var uid = pod.Meta("uid");
 
         pod["status"] = new JsonObject { ["phase"] = "Running" };
         pod["spec"]!["containers"]![0]!["image"] = "nginx:1.28";
         pod["metadata"]!["uid"] = null;
-        var (code, updated) = await _client.PutJsonAsync("/api/v1/namespaces/default/pods/st", pod.ToJsonString());
+        var (code, updated) = await Client.PutJsonAsync("/api/v1/namespaces/default/pods/st", pod.ToJsonString());
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("Pending", updated["status"]!["phase"]!.GetValue<string>()); // as created; the main resource cannot change it
         Assert.Equal("nginx:1.28", updated["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
@@ -160,7 +149,7 @@ public sealed class CrudTests : IAsyncLifetime
 
         updated["status"] = new JsonObject { ["phase"] = "Running" };
         updated["spec"]!["containers"]![0]!["image"] = "ignored:1";
-        var (statusCode, afterStatus) = await _client.PutJsonAsync("/api/v1/namespaces/default/pods/st/status", updated.ToJsonString());
+        var (statusCode, afterStatus) = await Client.PutJsonAsync("/api/v1/namespaces/default/pods/st/status", updated.ToJsonString());
         Assert.Equal(HttpStatusCode.OK, statusCode);
         Assert.Equal("Running", afterStatus["status"]!["phase"]!.GetValue<string>());
         Assert.Equal("nginx:1.28", afterStatus["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
@@ -169,9 +158,9 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Update_with_no_change_keeps_the_resourceVersion()
     {
-        var (_, created) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"same"},"data":{"v":"1"}}""");
+        var (_, created) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"same"},"data":{"v":"1"}}""");
 
-        var (code, again) = await _client.PutJsonAsync("/api/v1/namespaces/default/configmaps/same", created.ToJsonString());
+        var (code, again) = await Client.PutJsonAsync("/api/v1/namespaces/default/configmaps/same", created.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal(created.Meta("resourceVersion"), again.Meta("resourceVersion"));
@@ -180,7 +169,7 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Update_of_a_missing_object_returns_404()
     {
-        var (code, status) = await _client.PutJsonAsync("/api/v1/namespaces/default/configmaps/ghost", """{"metadata":{"name":"ghost"}}""");
+        var (code, status) = await Client.PutJsonAsync("/api/v1/namespaces/default/configmaps/ghost", """{"metadata":{"name":"ghost"}}""");
 
         AssertStatus(status, code, HttpStatusCode.NotFound, "NotFound");
     }
@@ -188,32 +177,32 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Json_patch_and_merge_patch_change_the_stored_object()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("p"));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("p"));
 
-        var (jsonCode, afterJson) = await _client.PatchJsonAsync("/api/v1/namespaces/default/pods/p",
+        var (jsonCode, afterJson) = await Client.PatchJsonAsync("/api/v1/namespaces/default/pods/p",
             """[{"op":"replace","path":"/spec/containers/0/image","value":"nginx:2"},{"op":"add","path":"/metadata/labels/app.kubernetes.io~1name","value":"web"}]""",
             "application/json-patch+json");
         Assert.Equal(HttpStatusCode.OK, jsonCode);
         Assert.Equal("nginx:2", afterJson["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
         Assert.Equal("web", afterJson["metadata"]!["labels"]!["app.kubernetes.io/name"]!.GetValue<string>());
 
-        var (mergeCode, afterMerge) = await _client.PatchJsonAsync("/api/v1/namespaces/default/pods/p",
+        var (mergeCode, afterMerge) = await Client.PatchJsonAsync("/api/v1/namespaces/default/pods/p",
             """{"metadata":{"labels":{"app":null,"tier":"front"}}}""", "application/merge-patch+json");
         Assert.Equal(HttpStatusCode.OK, mergeCode);
         var labels = afterMerge["metadata"]!["labels"]!.AsObject();
         Assert.False(labels.ContainsKey("app"));
         Assert.Equal("front", labels["tier"]!.GetValue<string>());
 
-        var (_, stored) = await _client.GetJsonAsync("/api/v1/namespaces/default/pods/p");
+        var (_, stored) = await Client.GetJsonAsync("/api/v1/namespaces/default/pods/p");
         Assert.Equal(afterMerge.ToJsonString(), stored.ToJsonString());
     }
 
     [Fact]
     public async Task Status_patch_changes_only_status()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("sp"));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("sp"));
 
-        var (code, patched) = await _client.PatchJsonAsync("/api/v1/namespaces/default/pods/sp/status",
+        var (code, patched) = await Client.PatchJsonAsync("/api/v1/namespaces/default/pods/sp/status",
             """{"status":{"phase":"Running","podIP":"10.0.0.7"},"metadata":{"labels":{"hacked":"yes"}}}""", "application/merge-patch+json");
 
         Assert.Equal(HttpStatusCode.OK, code);
@@ -224,9 +213,9 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Patch_with_a_resourceVersion_precondition_that_is_stale_returns_409()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"pre"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"pre"}}""");
 
-        var (code, status) = await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/pre",
+        var (code, status) = await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/pre",
             """{"metadata":{"resourceVersion":"1"},"data":{"x":"y"}}""", "application/merge-patch+json");
 
         AssertStatus(status, code, HttpStatusCode.Conflict, "Conflict");
@@ -235,38 +224,38 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_json_patch_returns_422_and_changes_nothing()
     {
-        var (_, created) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"jp"},"data":{"a":"1"}}""");
+        var (_, created) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"jp"},"data":{"a":"1"}}""");
 
-        var (code, status) = await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/jp",
+        var (code, status) = await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/jp",
             """[{"op":"replace","path":"/data/a","value":"2"},{"op":"remove","path":"/data/missing"}]""", "application/json-patch+json");
 
         AssertStatus(status, code, HttpStatusCode.UnprocessableEntity, "Invalid");
-        var (_, stored) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/jp");
+        var (_, stored) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/jp");
         Assert.Equal(created.ToJsonString(), stored.ToJsonString());
     }
 
     [Fact]
     public async Task Delete_removes_the_object_and_a_second_delete_is_404()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"gone"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"gone"}}""");
 
-        var (code, status) = await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/gone");
+        var (code, status) = await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/gone");
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("Success", status["status"]!.GetValue<string>());
         Assert.Equal("gone", status["details"]!["name"]!.GetValue<string>());
 
-        var (getCode, _) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/gone");
+        var (getCode, _) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/gone");
         Assert.Equal(HttpStatusCode.NotFound, getCode);
-        var (againCode, again) = await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/gone");
+        var (againCode, again) = await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/gone");
         AssertStatus(again, againCode, HttpStatusCode.NotFound, "NotFound");
     }
 
     [Fact]
     public async Task Delete_of_a_pod_returns_the_pod()
     {
-        var (_, pod) = await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("dp"));
+        var (_, pod) = await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("dp"));
 
-        var (code, deleted) = await _client.DeleteJsonAsync("/api/v1/namespaces/default/pods/dp");
+        var (code, deleted) = await Client.DeleteJsonAsync("/api/v1/namespaces/default/pods/dp");
 
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("Pod", deleted["kind"]!.GetValue<string>());
@@ -277,46 +266,46 @@ public sealed class CrudTests : IAsyncLifetime
     [Fact]
     public async Task Delete_with_a_stale_uid_precondition_returns_409_and_keeps_the_object()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"keep"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"keep"}}""");
 
-        var (code, status) = await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/keep",
+        var (code, status) = await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/keep",
             """{"kind":"DeleteOptions","apiVersion":"v1","preconditions":{"uid":"00000000-0000-0000-0000-000000000000"}}""");
 
         AssertStatus(status, code, HttpStatusCode.Conflict, "Conflict");
-        var (getCode, _) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/keep");
+        var (getCode, _) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/keep");
         Assert.Equal(HttpStatusCode.OK, getCode);
     }
 
     [Fact]
     public async Task An_object_with_finalizers_is_marked_and_goes_when_the_last_finalizer_is_removed()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"fin","finalizers":["edge/cleanup"]}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"fin","finalizers":["edge/cleanup"]}}""");
 
-        var (code, marked) = await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/fin");
+        var (code, marked) = await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/fin");
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.NotEqual("", marked.Meta("deletionTimestamp"));
 
-        var (patchCode, _) = await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/fin",
+        var (patchCode, _) = await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/fin",
             """{"metadata":{"finalizers":null}}""", "application/merge-patch+json");
         Assert.Equal(HttpStatusCode.OK, patchCode);
 
-        var (getCode, _) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/fin");
+        var (getCode, _) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/fin");
         Assert.Equal(HttpStatusCode.NotFound, getCode);
     }
 
     [Fact]
     public async Task Deletecollection_deletes_what_the_selector_matches_and_returns_it()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("a1", labels: """{"app":"a"}"""));
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("a2", labels: """{"app":"a"}"""));
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("b1", labels: """{"app":"b"}"""));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("a1", labels: """{"app":"a"}"""));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("a2", labels: """{"app":"a"}"""));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("b1", labels: """{"app":"b"}"""));
 
-        var (code, deleted) = await _client.DeleteJsonAsync("/api/v1/namespaces/default/pods?labelSelector=app%3Da");
+        var (code, deleted) = await Client.DeleteJsonAsync("/api/v1/namespaces/default/pods?labelSelector=app%3Da");
 
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("PodList", deleted["kind"]!.GetValue<string>());
         Assert.Equal(["a1", "a2"], deleted["items"]!.AsArray().Select(i => i!.AsObject().Meta("name")).Order());
-        var (_, left) = await _client.GetJsonAsync("/api/v1/namespaces/default/pods");
+        var (_, left) = await Client.GetJsonAsync("/api/v1/namespaces/default/pods");
         Assert.Equal(["b1"], left["items"]!.AsArray().Select(i => i!.AsObject().Meta("name")));
     }
 

@@ -4,32 +4,26 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.Kubernetes;
 
 /// <summary>dryRun=All: every write is checked and answered as if it happened, and nothing is stored.</summary>
-public sealed class DryRunTests : IAsyncLifetime
+public sealed class DryRunTests : ServerTest
 {
-    private readonly EdgeMetaServer _server = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _client = _server.CreateClient();
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"real"},"data":{"v":"1"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"real"},"data":{"v":"1"}}""");
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    private async Task<string> RevisionAsync() => (await _client.GetJsonAsync("/api/v1/configmaps")).Body.Meta("resourceVersion");
+    private async Task<string> RevisionAsync() => (await Client.GetJsonAsync("/api/v1/configmaps")).Body.Meta("resourceVersion");
 
     [Fact]
     public async Task A_dry_run_create_answers_the_object_it_would_create_and_stores_nothing()
     {
         var before = await RevisionAsync();
 
-        var (code, created) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps?dryRun=All", """{"metadata":{"name":"imaginary"}}""");
+        var (code, created) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps?dryRun=All", """{"metadata":{"name":"imaginary"}}""");
 
         Assert.Equal(HttpStatusCode.Created, code);
         Assert.True(Guid.TryParse(created.Meta("uid"), out _));
         Assert.Equal("", created.Meta("resourceVersion"));
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/imaginary")).Code);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/imaginary")).Code);
         Assert.Equal(before, await RevisionAsync());
     }
 
@@ -37,19 +31,19 @@ public sealed class DryRunTests : IAsyncLifetime
     public async Task Dry_run_updates_patches_and_deletes_change_nothing_but_still_refuse_what_they_would_refuse()
     {
         var before = await RevisionAsync();
-        var (_, real) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/real");
+        var (_, real) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/real");
         real["data"]!["v"] = "2";
 
-        var (updateCode, updated) = await _client.PutJsonAsync("/api/v1/namespaces/default/configmaps/real?dryRun=All", real.ToJsonString());
-        var (patchCode, patched) = await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/real?dryRun=All", """{"data":{"v":"3"}}""", "application/merge-patch+json");
-        var (deleteCode, deleted) = await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/real?dryRun=All");
-        var (conflictCode, _) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps?dryRun=All", """{"metadata":{"name":"real"}}""");
+        var (updateCode, updated) = await Client.PutJsonAsync("/api/v1/namespaces/default/configmaps/real?dryRun=All", real.ToJsonString());
+        var (patchCode, patched) = await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/real?dryRun=All", """{"data":{"v":"3"}}""", "application/merge-patch+json");
+        var (deleteCode, deleted) = await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/real?dryRun=All");
+        var (conflictCode, _) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps?dryRun=All", """{"metadata":{"name":"real"}}""");
 
         Assert.Equal((HttpStatusCode.OK, "2"), (updateCode, updated["data"]!["v"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.OK, "3"), (patchCode, patched["data"]!["v"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.OK, "Success"), (deleteCode, deleted["status"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.Conflict, conflictCode);
-        var (_, stored) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/real");
+        var (_, stored) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/real");
         Assert.Equal("1", stored["data"]!["v"]!.GetValue<string>());
         Assert.Equal(before, await RevisionAsync());
     }
@@ -57,7 +51,7 @@ public sealed class DryRunTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_dryRun_value_is_400()
     {
-        var (code, status) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps?dryRun=Some", """{"metadata":{"name":"x"}}""");
+        var (code, status) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps?dryRun=Some", """{"metadata":{"name":"x"}}""");
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.BadRequest, "BadRequest");
     }

@@ -5,20 +5,9 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.Kubernetes;
 
 /// <summary>Bad input gets the Status a Kubernetes client expects, and leaves nothing half-written.</summary>
-public sealed class ErrorTests : IAsyncLifetime
+public sealed class ErrorTests : ServerTest
 {
-    private readonly EdgeMetaServer _server = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _server.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    private async Task<string> ListRevisionAsync() => (await _client.GetJsonAsync("/api/v1/pods")).Body.Meta("resourceVersion");
+    private async Task<string> ListRevisionAsync() => (await Client.GetJsonAsync("/api/v1/pods")).Body.Meta("resourceVersion");
 
     [Theory]
     [InlineData("{not json")]
@@ -32,7 +21,7 @@ public sealed class ErrorTests : IAsyncLifetime
     {
         var before = await ListRevisionAsync();
 
-        var (code, status) = await _client.PostJsonAsync("/api/v1/namespaces/default/pods", body);
+        var (code, status) = await Client.PostJsonAsync("/api/v1/namespaces/default/pods", body);
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.BadRequest, "BadRequest");
         Assert.Equal(before, await ListRevisionAsync());
@@ -41,9 +30,9 @@ public sealed class ErrorTests : IAsyncLifetime
     [Fact]
     public async Task An_update_whose_name_differs_from_the_path_returns_400()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"a"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"a"}}""");
 
-        var (code, status) = await _client.PutJsonAsync("/api/v1/namespaces/default/configmaps/a", """{"metadata":{"name":"b"}}""");
+        var (code, status) = await Client.PutJsonAsync("/api/v1/namespaces/default/configmaps/a", """{"metadata":{"name":"b"}}""");
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.BadRequest, "BadRequest");
     }
@@ -53,7 +42,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [InlineData("-leading-dash")]
     public async Task An_invalid_name_returns_422_Invalid(string name)
     {
-        var (code, status) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", $$$"""{"metadata":{"name":"{{{name}}}"}}""");
+        var (code, status) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", $$$"""{"metadata":{"name":"{{{name}}}"}}""");
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.UnprocessableEntity, "Invalid");
         Assert.Equal("metadata.name", status["details"]!["causes"]![0]!["field"]!.GetValue<string>());
@@ -62,7 +51,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_name_returns_422_Invalid()
     {
-        var (code, status) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"data":{}}""");
+        var (code, status) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"data":{}}""");
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.UnprocessableEntity, "Invalid");
     }
@@ -75,7 +64,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [InlineData("/no/such/path")]
     public async Task Unknown_resources_and_paths_return_404(string path)
     {
-        var (code, status) = await _client.GetJsonAsync(path);
+        var (code, status) = await Client.GetJsonAsync(path);
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.NotFound, "NotFound");
     }
@@ -83,7 +72,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_object_returns_404_naming_it()
     {
-        var (code, status) = await _client.GetJsonAsync("/apis/coordination.k8s.io/v1/namespaces/default/leases/missing");
+        var (code, status) = await Client.GetJsonAsync("/apis/coordination.k8s.io/v1/namespaces/default/leases/missing");
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.NotFound, "NotFound");
         Assert.Equal("leases.coordination.k8s.io \"missing\" not found", status["message"]!.GetValue<string>());
@@ -97,7 +86,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [InlineData("POST", "/api/v1/namespaces/default/pods/x/status")]
     public async Task Wrong_methods_return_405(string method, string path)
     {
-        var (code, status) = await _client.SendAsync(new HttpMethod(method), path, method == "POST" ? "{}" : null);
+        var (code, status) = await Client.SendAsync(new HttpMethod(method), path, method == "POST" ? "{}" : null);
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.MethodNotAllowed, "MethodNotAllowed");
     }
@@ -112,7 +101,7 @@ public sealed class ErrorTests : IAsyncLifetime
     {
         var before = await ListRevisionAsync();
 
-        var (code, status) = await _client.SendAsync(new HttpMethod(method), path, """{"metadata":{"name":"a"}}""", mediaType);
+        var (code, status) = await Client.SendAsync(new HttpMethod(method), path, """{"metadata":{"name":"a"}}""", mediaType);
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType");
         Assert.Equal(before, await ListRevisionAsync());
@@ -125,20 +114,20 @@ public sealed class ErrorTests : IAsyncLifetime
         var big = new StringBuilder("""{"metadata":{"name":"huge"},"data":{"blob":" """);
         big.Append('x', 3 * 1024 * 1024 + 10).Append("\"}}");
 
-        var (code, status) = await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", big.ToString());
+        var (code, status) = await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", big.ToString());
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge");
         Assert.Equal(before, await ListRevisionAsync());
-        var (getCode, _) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/huge");
+        var (getCode, _) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/huge");
         Assert.Equal(HttpStatusCode.NotFound, getCode);
     }
 
     [Fact]
     public async Task A_malformed_patch_returns_400()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"mp"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"mp"}}""");
 
-        var (code, status) = await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/mp", "{oops", "application/merge-patch+json");
+        var (code, status) = await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/mp", "{oops", "application/merge-patch+json");
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.BadRequest, "BadRequest");
     }
@@ -146,7 +135,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [Fact]
     public async Task A_patch_of_a_missing_object_returns_404()
     {
-        var (code, status) = await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/none", "{}", "application/merge-patch+json");
+        var (code, status) = await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/none", "{}", "application/merge-patch+json");
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.NotFound, "NotFound");
     }
@@ -157,7 +146,7 @@ public sealed class ErrorTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/pods");
         request.Headers.Accept.ParseAdd("application/xml");
 
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
         Assert.Contains("\"reason\":\"NotAcceptable\"", await response.Content.ReadAsStringAsync());

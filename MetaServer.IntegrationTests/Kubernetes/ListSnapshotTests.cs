@@ -7,21 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MetaServer.IntegrationTests.Kubernetes;
 
 /// <summary>Lists read at a revision: continued pages and resourceVersionMatch=Exact see one consistent state.</summary>
-public sealed class ListSnapshotTests : IAsyncLifetime
+public sealed class ListSnapshotTests() : ServerTest(new() { ["Watch:HistoryMaxChanges"] = "3", ["Watch:CompactionInterval"] = "01:00:00" })
 {
-    private readonly EdgeMetaServer _server = new(settings: new() { ["Watch:HistoryMaxChanges"] = "3", ["Watch:CompactionInterval"] = "01:00:00" });
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _client = _server.CreateClient();
         foreach (var name in new[] { "a", "b", "c", "d" })
         {
-            await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", $$$"""{"metadata":{"name":"{{{name}}}"},"data":{"v":"1"}}""");
+            await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", $$$"""{"metadata":{"name":"{{{name}}}"},"data":{"v":"1"}}""");
         }
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private static string Summary(JsonObject list) => string.Join(",",
         list["items"]!.AsArray().Select(i => $"{i!["metadata"]!["name"]}={i["data"]?["v"]}@{i["metadata"]!["resourceVersion"]}"));
@@ -29,16 +23,16 @@ public sealed class ListSnapshotTests : IAsyncLifetime
     [Fact]
     public async Task Continued_pages_show_the_state_of_the_first_page_whatever_changed_since()
     {
-        var (_, whole) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
-        var (_, first) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps?limit=2");
+        var (_, whole) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
+        var (_, first) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps?limit=2");
         var token = first["metadata"]!["continue"]!.GetValue<string>();
 
         // Changes in the range of the second page, after the first page was read.
-        await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/c");
-        await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/d", """{"data":{"v":"2"}}""", "application/merge-patch+json");
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"cc"},"data":{"v":"1"}}""");
+        await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/c");
+        await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/d", """{"data":{"v":"2"}}""", "application/merge-patch+json");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"cc"},"data":{"v":"1"}}""");
 
-        var (code, second) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps?limit=2&continue=" + Uri.EscapeDataString(token));
+        var (code, second) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps?limit=2&continue=" + Uri.EscapeDataString(token));
 
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal(first.Meta("resourceVersion"), second.Meta("resourceVersion"));
@@ -49,13 +43,13 @@ public sealed class ListSnapshotTests : IAsyncLifetime
     [Fact]
     public async Task An_exact_resourceVersion_lists_the_state_at_that_revision()
     {
-        var (_, then) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
-        await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/a");
-        await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/b", """{"data":{"v":"9"}}""", "application/merge-patch+json");
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"e"}}""");
+        var (_, then) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
+        await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/a");
+        await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/b", """{"data":{"v":"9"}}""", "application/merge-patch+json");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"e"}}""");
 
-        var (code, exact) = await _client.GetJsonAsync($"/api/v1/namespaces/default/configmaps?resourceVersion={then.Meta("resourceVersion")}&resourceVersionMatch=Exact");
-        var (_, now) = await _client.GetJsonAsync($"/api/v1/namespaces/default/configmaps?resourceVersion={then.Meta("resourceVersion")}&resourceVersionMatch=NotOlderThan");
+        var (code, exact) = await Client.GetJsonAsync($"/api/v1/namespaces/default/configmaps?resourceVersion={then.Meta("resourceVersion")}&resourceVersionMatch=Exact");
+        var (_, now) = await Client.GetJsonAsync($"/api/v1/namespaces/default/configmaps?resourceVersion={then.Meta("resourceVersion")}&resourceVersionMatch=NotOlderThan");
 
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal(then.Meta("resourceVersion"), exact.Meta("resourceVersion"));
@@ -66,19 +60,19 @@ public sealed class ListSnapshotTests : IAsyncLifetime
     [Fact]
     public async Task A_compacted_revision_is_410_and_a_future_one_is_504()
     {
-        var (_, then) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
+        var (_, then) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
         var old = long.Parse(then.Meta("resourceVersion")) - 3;
         for (var i = 0; i < 6; i++)
         {
-            await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/a", $$$"""{"data":{"v":"{{{i}}}"}}""", "application/merge-patch+json");
+            await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/a", $$$"""{"data":{"v":"{{{i}}}"}}""", "application/merge-patch+json");
         }
 
-        await _server.Services.GetRequiredService<ChangeLogCompactor>().CompactOnceAsync(CancellationToken.None);
+        await Server.Services.GetRequiredService<ChangeLogCompactor>().CompactOnceAsync(CancellationToken.None);
 
-        var (gone, goneStatus) = await _client.GetJsonAsync($"/api/v1/namespaces/default/configmaps?resourceVersion={old}&resourceVersionMatch=Exact");
+        var (gone, goneStatus) = await Client.GetJsonAsync($"/api/v1/namespaces/default/configmaps?resourceVersion={old}&resourceVersionMatch=Exact");
         CrudTests.AssertStatus(goneStatus, gone, HttpStatusCode.Gone, "Expired");
 
-        var (future, futureStatus) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps?resourceVersion=999999&resourceVersionMatch=NotOlderThan");
+        var (future, futureStatus) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps?resourceVersion=999999&resourceVersionMatch=NotOlderThan");
         CrudTests.AssertStatus(futureStatus, future, HttpStatusCode.GatewayTimeout, "Timeout");
     }
 
@@ -88,7 +82,7 @@ public sealed class ListSnapshotTests : IAsyncLifetime
     [InlineData("resourceVersion=5&resourceVersionMatch=Newest")]
     public async Task Contradictory_resourceVersion_parameters_are_422_Invalid(string query)
     {
-        var (code, status) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps?" + query);
+        var (code, status) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps?" + query);
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.UnprocessableEntity, "Invalid");
     }

@@ -5,27 +5,21 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.Kubernetes;
 
 /// <summary>Lists: scopes, selectors, paging and the list's resourceVersion.</summary>
-public sealed class ListTests : IAsyncLifetime
+public sealed class ListTests : ServerTest
 {
-    private readonly EdgeMetaServer _server = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _client = _server.CreateClient();
-        await _client.PostJsonAsync("/api/v1/namespaces", """{"metadata":{"name":"edge"}}""");
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-1", labels: """{"app":"web","tier":"front"}"""));
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-2", node: "edge-2", labels: """{"app":"web","tier":"back"}"""));
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("db-1", labels: """{"app":"db"}"""));
-        await _client.PostJsonAsync("/api/v1/namespaces/edge/pods", KubeHttp.Pod("agent", ns: "edge", labels: """{"role":"agent"}"""));
-        await _client.PatchJsonAsync("/api/v1/namespaces/default/pods/db-1/status", """{"status":{"phase":"Running"}}""", "application/merge-patch+json");
+        await Client.PostJsonAsync("/api/v1/namespaces", """{"metadata":{"name":"edge"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-1", labels: """{"app":"web","tier":"front"}"""));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-2", node: "edge-2", labels: """{"app":"web","tier":"back"}"""));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("db-1", labels: """{"app":"db"}"""));
+        await Client.PostJsonAsync("/api/v1/namespaces/edge/pods", KubeHttp.Pod("agent", ns: "edge", labels: """{"role":"agent"}"""));
+        await Client.PatchJsonAsync("/api/v1/namespaces/default/pods/db-1/status", """{"status":{"phase":"Running"}}""", "application/merge-patch+json");
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<string[]> NamesAsync(string path)
     {
-        var (code, list) = await _client.GetJsonAsync(path);
+        var (code, list) = await Client.GetJsonAsync(path);
         Assert.Equal(HttpStatusCode.OK, code);
         return list["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()).ToArray();
     }
@@ -33,7 +27,7 @@ public sealed class ListTests : IAsyncLifetime
     [Fact]
     public async Task A_namespace_list_holds_only_that_namespace_in_name_order()
     {
-        var (_, list) = await _client.GetJsonAsync("/api/v1/namespaces/default/pods");
+        var (_, list) = await Client.GetJsonAsync("/api/v1/namespaces/default/pods");
 
         Assert.Equal("PodList", list["kind"]!.GetValue<string>());
         Assert.Equal("v1", list["apiVersion"]!.GetValue<string>());
@@ -90,7 +84,7 @@ public sealed class ListTests : IAsyncLifetime
     [InlineData("resourceVersion", "abc")]
     public async Task Bad_list_parameters_return_400(string parameter, string value)
     {
-        var (code, status) = await _client.GetJsonAsync($"/api/v1/pods?{parameter}={Uri.EscapeDataString(value)}");
+        var (code, status) = await Client.GetJsonAsync($"/api/v1/pods?{parameter}={Uri.EscapeDataString(value)}");
 
         CrudTests.AssertStatus(status, code, HttpStatusCode.BadRequest, "BadRequest");
     }
@@ -105,7 +99,7 @@ public sealed class ListTests : IAsyncLifetime
         do
         {
             var path = "/api/v1/pods?limit=3" + (token is null ? "" : "&continue=" + Uri.EscapeDataString(token));
-            var (code, page) = await _client.GetJsonAsync(path);
+            var (code, page) = await Client.GetJsonAsync(path);
             Assert.Equal(HttpStatusCode.OK, code);
             firstRv ??= page.Meta("resourceVersion");
             Assert.Equal(firstRv, page.Meta("resourceVersion"));
@@ -118,7 +112,7 @@ public sealed class ListTests : IAsyncLifetime
             if (pages == 1)
             {
                 // A write between pages must not make the next page skip or repeat items.
-                await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"between-pages"}}""");
+                await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"between-pages"}}""");
             }
         }
         while (token is not null);
@@ -130,7 +124,7 @@ public sealed class ListTests : IAsyncLifetime
     [Fact]
     public async Task A_page_exactly_at_the_end_has_no_continue_token()
     {
-        var (_, page) = await _client.GetJsonAsync("/api/v1/namespaces/default/pods?limit=3");
+        var (_, page) = await Client.GetJsonAsync("/api/v1/namespaces/default/pods?limit=3");
 
         Assert.Equal(3, page["items"]!.AsArray().Count);
         Assert.Null(page["metadata"]!["continue"]);
@@ -139,18 +133,18 @@ public sealed class ListTests : IAsyncLifetime
     [Fact]
     public async Task Limit_applies_after_selectors()
     {
-        var (_, page) = await _client.GetJsonAsync("/api/v1/pods?limit=1&labelSelector=app%3Dweb");
+        var (_, page) = await Client.GetJsonAsync("/api/v1/pods?limit=1&labelSelector=app%3Dweb");
 
         Assert.Equal(["web-1"], page["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
         var token = page["metadata"]!["continue"]!.GetValue<string>();
-        var (_, next) = await _client.GetJsonAsync("/api/v1/pods?limit=1&labelSelector=app%3Dweb&continue=" + Uri.EscapeDataString(token));
+        var (_, next) = await Client.GetJsonAsync("/api/v1/pods?limit=1&labelSelector=app%3Dweb&continue=" + Uri.EscapeDataString(token));
         Assert.Equal(["web-2"], next["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
     }
 
     [Fact]
     public async Task An_empty_list_is_well_formed()
     {
-        var (code, list) = await _client.GetJsonAsync("/apis/storage.k8s.io/v1/csinodes");
+        var (code, list) = await Client.GetJsonAsync("/apis/storage.k8s.io/v1/csinodes");
 
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("CSINodeList", list["kind"]!.GetValue<string>());
@@ -165,7 +159,7 @@ public sealed class ListTests : IAsyncLifetime
         foreach (var type in MetaServer.Domain.Kubernetes.ResourceCatalog.BuiltIn.All)
         {
             var prefix = type.Group.Length == 0 ? "/api/v1" : $"/apis/{type.Group}/{type.Version}";
-            var (code, list) = await _client.GetJsonAsync($"{prefix}/{type.Resource}");
+            var (code, list) = await Client.GetJsonAsync($"{prefix}/{type.Resource}");
             Assert.Equal(HttpStatusCode.OK, code);
             Assert.Equal(type.Kind + "List", list["kind"]!.GetValue<string>());
         }

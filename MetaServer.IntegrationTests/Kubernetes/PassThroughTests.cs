@@ -4,26 +4,15 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.Kubernetes;
 
 /// <summary>/version, the health paths and discovery.</summary>
-public sealed class PassThroughTests : IAsyncLifetime
+public sealed class PassThroughTests : ServerTest
 {
-    private readonly EdgeMetaServer _server = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _server.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Theory]
     [InlineData("/healthz")]
     [InlineData("/livez")]
     [InlineData("/readyz")]
     public async Task Health_paths_answer_ok(string path)
     {
-        using var response = await _client.GetAsync(path);
+        using var response = await Client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok", await response.Content.ReadAsStringAsync());
@@ -32,7 +21,7 @@ public sealed class PassThroughTests : IAsyncLifetime
     [Fact]
     public async Task Readyz_verbose_names_the_database_check()
     {
-        var text = await _client.GetStringAsync("/readyz?verbose");
+        var text = await Client.GetStringAsync("/readyz?verbose");
 
         Assert.Contains("[+]database ok", text);
     }
@@ -40,7 +29,7 @@ public sealed class PassThroughTests : IAsyncLifetime
     [Fact]
     public async Task Version_reports_a_kubernetes_version()
     {
-        var (code, version) = await _client.GetJsonAsync("/version");
+        var (code, version) = await Client.GetJsonAsync("/version");
 
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("1", version["major"]!.GetValue<string>());
@@ -50,10 +39,10 @@ public sealed class PassThroughTests : IAsyncLifetime
     [Fact]
     public async Task Core_discovery_lists_the_core_resources_with_scope_and_short_names()
     {
-        var (_, versions) = await _client.GetJsonAsync("/api");
+        var (_, versions) = await Client.GetJsonAsync("/api");
         Assert.Equal("APIVersions", versions["kind"]!.GetValue<string>());
 
-        var (code, list) = await _client.GetJsonAsync("/api/v1");
+        var (code, list) = await Client.GetJsonAsync("/api/v1");
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("APIResourceList", list["kind"]!.GetValue<string>());
         var resources = list["resources"]!.AsArray().Select(r => r!.AsObject()).ToDictionary(r => r["name"]!.GetValue<string>());
@@ -72,7 +61,7 @@ public sealed class PassThroughTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, "/apis");
         request.Headers.TryAddWithoutValidation("Accept",
             $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList,application/json");
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         var list = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal($"apidiscovery.k8s.io/{version}", list["apiVersion"]!.GetValue<string>());
@@ -84,7 +73,7 @@ public sealed class PassThroughTests : IAsyncLifetime
 
         using var core = new HttpRequestMessage(HttpMethod.Get, "/api");
         core.Headers.TryAddWithoutValidation("Accept", $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList");
-        using var coreResponse = await _client.SendAsync(core);
+        using var coreResponse = await Client.SendAsync(core);
         var coreList = System.Text.Json.Nodes.JsonNode.Parse(await coreResponse.Content.ReadAsStringAsync())!;
         var pods = coreList["items"]![0]!["versions"]![0]!["resources"]!.AsArray().Single(r => r!["resource"]!.GetValue<string>() == "pods")!;
         Assert.Equal("status", pods["subresources"]![0]!["subresource"]!.GetValue<string>());
@@ -94,16 +83,16 @@ public sealed class PassThroughTests : IAsyncLifetime
     [Fact]
     public async Task Group_discovery_lists_every_group_and_its_resources()
     {
-        var (_, groups) = await _client.GetJsonAsync("/apis");
+        var (_, groups) = await Client.GetJsonAsync("/apis");
         var names = groups["groups"]!.AsArray().Select(g => g!["name"]!.GetValue<string>()).ToArray();
         Assert.Equal(["coordination.k8s.io", "discovery.k8s.io", "storage.k8s.io", "node.k8s.io", "apiextensions.k8s.io"], names);
 
-        var (code, leases) = await _client.GetJsonAsync("/apis/coordination.k8s.io/v1");
+        var (code, leases) = await Client.GetJsonAsync("/apis/coordination.k8s.io/v1");
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("coordination.k8s.io/v1", leases["groupVersion"]!.GetValue<string>());
         Assert.Equal("Lease", leases["resources"]![0]!["kind"]!.GetValue<string>());
 
-        var (missing, status) = await _client.GetJsonAsync("/apis/apps/v1");
+        var (missing, status) = await Client.GetJsonAsync("/apis/apps/v1");
         CrudTests.AssertStatus(status, missing, HttpStatusCode.NotFound, "NotFound");
     }
 }

@@ -6,22 +6,16 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.Kubernetes;
 
 /// <summary>gzip when the client accepts it and the answer is large; ?pretty=true indents.</summary>
-public sealed class ResponseShapingTests : IAsyncLifetime
+public sealed class ResponseShapingTests : ServerTest
 {
-    private readonly EdgeMetaServer _server = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _client = _server.CreateClient();
         var payload = new string('x', 2048);
         for (var i = 0; i < 100; i++)
         {
-            await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", $$$"""{"metadata":{"name":"c{{{i:D3}}}"},"data":{"p":"{{{payload}}}"}}""");
+            await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", $$$"""{"metadata":{"name":"c{{{i:D3}}}"},"data":{"p":"{{{payload}}}"}}""");
         }
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<HttpResponseMessage> SendAsync(string path, string? acceptEncoding)
     {
@@ -31,11 +25,11 @@ public sealed class ResponseShapingTests : IAsyncLifetime
             request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
         }
 
-        return await _client.SendAsync(request);
+        return await Client.SendAsync(request);
     }
 
     [Fact]
-    public async Task A_large_list_is_gzipped_for_a_client_that_accepts_gzip_and_decodes_to_the_same_list()
+    public async Task A_large_list_is_gzipped_for_aClient_that_accepts_gzip_and_decodes_to_the_same_list()
     {
         using var plain = await SendAsync("/api/v1/namespaces/default/configmaps", null);
         using var zipped = await SendAsync("/api/v1/namespaces/default/configmaps", "gzip, deflate");

@@ -6,26 +6,20 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.Kubernetes;
 
 /// <summary>The Table form kubectl asks for, and strategic merge patches as kubectl apply and edit send them.</summary>
-public sealed class TableAndPatchTests : IAsyncLifetime
+public sealed class TableAndPatchTests : ServerTest
 {
     private const string TableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
-    private readonly EdgeMetaServer _server = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _client = _server.CreateClient();
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-1"));
-        await _client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-2"));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-1"));
+        await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("web-2"));
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<(HttpResponseMessage Response, JsonObject Body)> GetAsync(string path, string accept)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.TryAddWithoutValidation("Accept", accept);
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
         return (response, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
@@ -84,7 +78,7 @@ public sealed class TableAndPatchTests : IAsyncLifetime
     [Fact]
     public async Task A_strategic_merge_patch_merges_containers_by_name()
     {
-        var (code, patched) = await _client.PatchJsonAsync("/api/v1/namespaces/default/pods/web-1",
+        var (code, patched) = await Client.PatchJsonAsync("/api/v1/namespaces/default/pods/web-1",
             """{"spec":{"containers":[{"name":"sidecar","image":"busybox"},{"name":"main","image":"nginx:1.28"}]},"metadata":{"finalizers":["edge/x"]}}""",
             "application/strategic-merge-patch+json");
 
@@ -94,7 +88,7 @@ public sealed class TableAndPatchTests : IAsyncLifetime
         Assert.Equal("busybox", containers["sidecar"]);
         Assert.Equal(80, patched["spec"]!["containers"]!.AsArray().First(c => c!["name"]!.GetValue<string>() == "main")!["ports"]![0]!["containerPort"]!.GetValue<int>());
 
-        var (deleteCode, afterDelete) = await _client.PatchJsonAsync("/api/v1/namespaces/default/pods/web-1",
+        var (deleteCode, afterDelete) = await Client.PatchJsonAsync("/api/v1/namespaces/default/pods/web-1",
             """{"spec":{"containers":[{"name":"sidecar","$patch":"delete"}]},"metadata":{"$deleteFromPrimitiveList/finalizers":["edge/x"]}}""",
             "application/strategic-merge-patch+json");
         Assert.Equal(HttpStatusCode.OK, deleteCode);
@@ -107,7 +101,7 @@ public sealed class TableAndPatchTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/default/pods?watch=true");
         request.Headers.TryAddWithoutValidation("Accept", TableAccept);
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
 
         var first = JsonNode.Parse((await reader.ReadLineAsync())!)!;

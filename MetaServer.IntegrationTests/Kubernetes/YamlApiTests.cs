@@ -6,31 +6,20 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.Kubernetes;
 
 /// <summary>YAML in and out of the API, as the apiserver speaks it.</summary>
-public sealed class YamlApiTests : IAsyncLifetime
+public sealed class YamlApiTests : ServerTest
 {
-    private readonly EdgeMetaServer _server = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _server.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     private async Task<HttpResponseMessage> SendYamlAsync(HttpMethod method, string path, string yaml, string accept = "application/json")
     {
         using var request = new HttpRequestMessage(method, path) { Content = new StringContent(yaml, Encoding.UTF8, "application/yaml") };
         request.Headers.Accept.ParseAdd(accept);
-        return await _client.SendAsync(request);
+        return await Client.SendAsync(request);
     }
 
     private async Task<HttpResponseMessage> GetYamlAsync(string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.ParseAdd("application/yaml");
-        return await _client.SendAsync(request);
+        return await Client.SendAsync(request);
     }
 
     [Fact]
@@ -51,7 +40,7 @@ public sealed class YamlApiTests : IAsyncLifetime
             """);
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var (_, stored) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps/from-yaml");
+        var (_, stored) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/from-yaml");
         Assert.Equal("0644", stored["data"]!["mode"]!.GetValue<string>());
         Assert.Equal("echo hello\nexit 0\n", stored["data"]!["script"]!.GetValue<string>());
         Assert.Equal("edge", stored["metadata"]!["labels"]!["app"]!.GetValue<string>());
@@ -60,7 +49,7 @@ public sealed class YamlApiTests : IAsyncLifetime
     [Fact]
     public async Task Accept_yaml_answers_objects_lists_and_errors_in_YAML()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"y1"},"data":{"on":"yes","n":"12"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"y1"},"data":{"on":"yes","n":"12"}}""");
 
         using var one = await GetYamlAsync("/api/v1/namespaces/default/configmaps/y1");
         var text = await one.Content.ReadAsStringAsync();
@@ -87,7 +76,7 @@ public sealed class YamlApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("\"reason\":\"BadRequest\"", await response.Content.ReadAsStringAsync());
-        var (_, list) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
+        var (_, list) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
         Assert.Empty(list["items"]!.AsArray());
     }
 

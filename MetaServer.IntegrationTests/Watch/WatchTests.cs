@@ -7,40 +7,28 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MetaServer.IntegrationTests.Watch;
 
 /// <summary>Watch semantics through the real pipeline: start points, selectors, bookmarks, history and its end.</summary>
-public sealed class WatchTests : IAsyncLifetime
+public sealed class WatchTests() : ServerTest(new()
 {
-    private readonly EdgeMetaServer _server = new(settings: new()
-    {
-        ["Watch:BookmarkInterval"] = "00:00:00.300",
-        ["Watch:HistoryMaxChanges"] = "5",
-        ["Watch:CompactionInterval"] = "01:00:00",
-    });
-
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _server.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
+    ["Watch:BookmarkInterval"] = "00:00:00.300",
+    ["Watch:HistoryMaxChanges"] = "5",
+    ["Watch:CompactionInterval"] = "01:00:00",
+})
+{
     private Task<(HttpStatusCode, JsonObject)> CreateConfigMapAsync(string name, string labels = "{}", string ns = "default") =>
-        _client.PostJsonAsync($"/api/v1/namespaces/{ns}/configmaps", $$$"""{"metadata":{"name":"{{{name}}}","labels":{{{labels}}}},"data":{"v":"1"}}""");
+        Client.PostJsonAsync($"/api/v1/namespaces/{ns}/configmaps", $$$"""{"metadata":{"name":"{{{name}}}","labels":{{{labels}}}},"data":{"v":"1"}}""");
 
     [Fact]
     public async Task A_watch_without_resourceVersion_sends_the_current_state_then_the_changes()
     {
         await CreateConfigMapAsync("before");
-        await using var watch = await WatchStream.OpenAsync(_client, "/api/v1/namespaces/default/configmaps?watch=true");
+        await using var watch = await WatchStream.OpenAsync(Client, "/api/v1/namespaces/default/configmaps?watch=true");
 
         var first = await watch.NextChangeAsync();
         Assert.Equal(("ADDED", "before"), (first.Type, first.Object.Meta("name")));
 
         await CreateConfigMapAsync("after");
-        await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/after", """{"data":{"v":"2"}}""", "application/merge-patch+json");
-        await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/after");
+        await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/after", """{"data":{"v":"2"}}""", "application/merge-patch+json");
+        await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/after");
 
         var events = new[] { await watch.NextChangeAsync(), await watch.NextChangeAsync(), await watch.NextChangeAsync() };
         Assert.Equal(["ADDED", "MODIFIED", "DELETED"], events.Select(e => e.Type));
@@ -55,9 +43,9 @@ public sealed class WatchTests : IAsyncLifetime
     {
         var (_, a) = await CreateConfigMapAsync("a");
         await CreateConfigMapAsync("b");
-        await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/a");
+        await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/a");
 
-        await using var watch = await WatchStream.OpenAsync(_client, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={a.Meta("resourceVersion")}");
+        await using var watch = await WatchStream.OpenAsync(Client, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={a.Meta("resourceVersion")}");
 
         var first = await watch.NextChangeAsync();
         var second = await watch.NextChangeAsync();
@@ -68,9 +56,9 @@ public sealed class WatchTests : IAsyncLifetime
     [Fact]
     public async Task Watches_see_only_their_namespace_and_the_all_namespaces_watch_sees_all()
     {
-        await _client.PostJsonAsync("/api/v1/namespaces", """{"metadata":{"name":"other"}}""");
-        await using var ns = await WatchStream.OpenAsync(_client, "/api/v1/namespaces/other/configmaps?watch=true&resourceVersion=0");
-        await using var all = await WatchStream.OpenAsync(_client, "/api/v1/configmaps?watch=true&resourceVersion=0");
+        await Client.PostJsonAsync("/api/v1/namespaces", """{"metadata":{"name":"other"}}""");
+        await using var ns = await WatchStream.OpenAsync(Client, "/api/v1/namespaces/other/configmaps?watch=true&resourceVersion=0");
+        await using var all = await WatchStream.OpenAsync(Client, "/api/v1/configmaps?watch=true&resourceVersion=0");
 
         await CreateConfigMapAsync("here");
         await CreateConfigMapAsync("there", ns: "other");
@@ -82,13 +70,13 @@ public sealed class WatchTests : IAsyncLifetime
     [Fact]
     public async Task Label_selector_changes_become_ADDED_and_DELETED_for_the_watcher()
     {
-        await using var watch = await WatchStream.OpenAsync(_client, "/api/v1/namespaces/default/configmaps?watch=true&labelSelector=tier%3Dfront");
+        await using var watch = await WatchStream.OpenAsync(Client, "/api/v1/namespaces/default/configmaps?watch=true&labelSelector=tier%3Dfront");
 
         await CreateConfigMapAsync("x", """{"tier":"back"}""");
-        await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/x", """{"metadata":{"labels":{"tier":"front"}}}""", "application/merge-patch+json");
-        await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/x", """{"data":{"v":"9"}}""", "application/merge-patch+json");
-        await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/x", """{"metadata":{"labels":{"tier":"back"}}}""", "application/merge-patch+json");
-        await _client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/x");
+        await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/x", """{"metadata":{"labels":{"tier":"front"}}}""", "application/merge-patch+json");
+        await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/x", """{"data":{"v":"9"}}""", "application/merge-patch+json");
+        await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/x", """{"metadata":{"labels":{"tier":"back"}}}""", "application/merge-patch+json");
+        await Client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/x");
         await CreateConfigMapAsync("y", """{"tier":"front"}""");
 
         var seen = new List<(string, string)>();
@@ -106,11 +94,11 @@ public sealed class WatchTests : IAsyncLifetime
     {
         await CreateConfigMapAsync("one");
         await CreateConfigMapAsync("two");
-        await using var legacy = await WatchStream.OpenAsync(_client, "/api/v1/watch/namespaces/default/configmaps/two");
+        await using var legacy = await WatchStream.OpenAsync(Client, "/api/v1/watch/namespaces/default/configmaps/two");
 
         var first = await legacy.NextChangeAsync();
-        await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/one", """{"data":{"v":"x"}}""", "application/merge-patch+json");
-        await _client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/two", """{"data":{"v":"y"}}""", "application/merge-patch+json");
+        await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/one", """{"data":{"v":"x"}}""", "application/merge-patch+json");
+        await Client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/two", """{"data":{"v":"y"}}""", "application/merge-patch+json");
         var second = await legacy.NextChangeAsync();
 
         Assert.Equal(("ADDED", "two"), (first.Type, first.Object.Meta("name")));
@@ -126,10 +114,10 @@ public sealed class WatchTests : IAsyncLifetime
             await CreateConfigMapAsync("c" + i);
         }
 
-        var compacted = await _server.Services.GetRequiredService<ChangeLogCompactor>().CompactOnceAsync(CancellationToken.None);
+        var compacted = await Server.Services.GetRequiredService<ChangeLogCompactor>().CompactOnceAsync(CancellationToken.None);
         Assert.True(compacted > long.Parse(first.Meta("resourceVersion")));
 
-        await using var watch = await WatchStream.OpenAsync(_client, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={first.Meta("resourceVersion")}");
+        await using var watch = await WatchStream.OpenAsync(Client, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={first.Meta("resourceVersion")}");
         var error = await watch.NextAsync();
 
         Assert.Equal(HttpStatusCode.OK, watch.Response.StatusCode);
@@ -140,7 +128,7 @@ public sealed class WatchTests : IAsyncLifetime
         Assert.Null(await watch.NextAsync());
 
         // From the compaction point itself, resuming still works: the retained changes, in order, then new ones.
-        await using var recent = await WatchStream.OpenAsync(_client, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={compacted}");
+        await using var recent = await WatchStream.OpenAsync(Client, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={compacted}");
         await CreateConfigMapAsync("fresh");
         var names = new List<string>();
         var expectedRevision = compacted + 1;
@@ -157,12 +145,12 @@ public sealed class WatchTests : IAsyncLifetime
     [Fact]
     public async Task Bookmarks_carry_the_revision_the_watcher_is_caught_up_to()
     {
-        await using var watch = await WatchStream.OpenAsync(_client, "/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=0");
+        await using var watch = await WatchStream.OpenAsync(Client, "/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=0");
         var (_, created) = await CreateConfigMapAsync("bm");
         Assert.Equal("ADDED", (await watch.NextChangeAsync()).Type);
 
         // A write elsewhere moves the store's revision; the bookmark must carry at least it.
-        var (_, other) = await _client.PostJsonAsync("/api/v1/namespaces/default/secrets", """{"metadata":{"name":"s"}}""");
+        var (_, other) = await Client.PostJsonAsync("/api/v1/namespaces/default/secrets", """{"metadata":{"name":"s"}}""");
         (string Type, JsonObject Object)? bookmark;
         do
         {
@@ -181,7 +169,7 @@ public sealed class WatchTests : IAsyncLifetime
         await CreateConfigMapAsync("i1");
         await CreateConfigMapAsync("i2");
 
-        await using var watch = await WatchStream.OpenAsync(_client,
+        await using var watch = await WatchStream.OpenAsync(Client,
             "/api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true");
 
         var e1 = await watch.NextAsync();
@@ -200,7 +188,7 @@ public sealed class WatchTests : IAsyncLifetime
     [InlineData("labelSelector=a%20in%20(", 400)]
     public async Task Bad_watch_parameters_return_a_Status(string query, int code)
     {
-        var (status, body) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps?watch=true&" + query);
+        var (status, body) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps?watch=true&" + query);
 
         Assert.Equal(code, (int)status);
         Assert.Equal("Status", body["kind"]!.GetValue<string>());
@@ -209,7 +197,7 @@ public sealed class WatchTests : IAsyncLifetime
     [Fact]
     public async Task TimeoutSeconds_ends_the_stream_cleanly()
     {
-        await using var watch = await WatchStream.OpenAsync(_client, "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0&timeoutSeconds=1");
+        await using var watch = await WatchStream.OpenAsync(Client, "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0&timeoutSeconds=1");
 
         var started = DateTime.UtcNow;
         Assert.Null(await watch.NextAsync(TimeSpan.FromSeconds(10)));
@@ -231,22 +219,22 @@ public sealed class WatchTests : IAsyncLifetime
                     switch (n++ % 3)
                     {
                         case 0: await CreateConfigMapAsync(name); break;
-                        case 1: await _client.PatchJsonAsync($"/api/v1/namespaces/default/configmaps/{name}", $$$"""{"data":{"n":"{{{n}}}"}}""", "application/merge-patch+json"); break;
-                        default: await _client.DeleteJsonAsync($"/api/v1/namespaces/default/configmaps/{name}"); break;
+                        case 1: await Client.PatchJsonAsync($"/api/v1/namespaces/default/configmaps/{name}", $$$"""{"data":{"n":"{{{n}}}"}}""", "application/merge-patch+json"); break;
+                        default: await Client.DeleteJsonAsync($"/api/v1/namespaces/default/configmaps/{name}"); break;
                     }
                 }
             });
 
             await Task.Delay(30);
-            var (_, list) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
+            var (_, list) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
             var state = list["items"]!.AsArray().ToDictionary(i => i!.AsObject().Meta("name"), i => i!.AsObject().Meta("resourceVersion"));
             var lastRevision = long.Parse(list.Meta("resourceVersion"));
-            await using var watch = await WatchStream.OpenAsync(_client, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={lastRevision}");
+            await using var watch = await WatchStream.OpenAsync(Client, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={lastRevision}");
             await Task.Delay(100);
             stop.Cancel();
             await writer;
 
-            var (_, final) = await _client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
+            var (_, final) = await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps");
             var target = long.Parse(final.Meta("resourceVersion"));
             var expected = final["items"]!.AsArray().ToDictionary(i => i!.AsObject().Meta("name"), i => i!.AsObject().Meta("resourceVersion"));
             while (lastRevision < target && expected.Count > 0 || !DictionaryEquals(state, expected))
