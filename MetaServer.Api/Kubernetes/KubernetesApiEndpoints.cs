@@ -19,7 +19,7 @@ internal static class KubernetesApiEndpoints
         // is still sending the previous ones (bounded per connection, so a slow reader costs at most this).
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxResponseBufferSize = 1024 * 1024);
         services.AddSingleton<CustomResources.ResourceRegistry>();
-        services.AddSingleton<CustomResources.CustomResourceCleanup>();
+        services.AddSingleton<CustomResources.DependentCleanup>();
         services.AddSingleton<Data.IChangeObserver>(sp => sp.GetRequiredService<CustomResources.ResourceRegistry>());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GetHandler>();

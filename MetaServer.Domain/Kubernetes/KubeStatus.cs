@@ -89,6 +89,14 @@ public sealed record KubeStatus(int Code, string Reason, string Message)
     public static KubeStatus InternalError(string message) =>
         new(500, "InternalError", $"Internal error occurred: {message}") { Causes = [new("UnexpectedServerResponse", message)] };
 
+    public static KubeStatus Forbidden(string group, string resource, string name, string why) =>
+        new(403, "Forbidden", $"{Qualified(group, resource)} \"{name}\" is forbidden: {why}")
+        {
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = resource,
+        };
+
     public static KubeStatus ServiceUnavailable(string message) => new(503, "ServiceUnavailable", message);
 
     public static KubeStatus Timeout(string message, int retryAfterSeconds) =>

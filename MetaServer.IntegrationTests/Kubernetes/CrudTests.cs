@@ -294,6 +294,26 @@ public sealed class CrudTests : ServerTest
     }
 
     [Fact]
+    public async Task Deleting_a_namespace_deletes_what_is_in_it_and_system_namespaces_cannot_be_deleted()
+    {
+        await Client.PostJsonAsync("/api/v1/namespaces", """{"metadata":{"name":"doomed"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/doomed/pods", KubeHttp.Pod("p", ns: "doomed"));
+        await Client.PostJsonAsync("/apis/coordination.k8s.io/v1/namespaces/doomed/leases", """{"metadata":{"name":"l"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"survivor"}}""");
+
+        var (code, _) = await Client.DeleteJsonAsync("/api/v1/namespaces/doomed");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetJsonAsync("/api/v1/namespaces/doomed/pods/p")).Code);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetJsonAsync("/apis/coordination.k8s.io/v1/namespaces/doomed/leases/l")).Code);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/survivor")).Code);
+
+        var (forbidden, status) = await Client.DeleteJsonAsync("/api/v1/namespaces/kube-system");
+        AssertStatus(status, forbidden, HttpStatusCode.Forbidden, "Forbidden");
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetJsonAsync("/api/v1/namespaces/kube-system")).Code);
+    }
+
+    [Fact]
     public async Task Deletecollection_deletes_what_the_selector_matches_and_returns_it()
     {
         await Client.PostJsonAsync("/api/v1/namespaces/default/pods", KubeHttp.Pod("a1", labels: """{"app":"a"}"""));

@@ -15,7 +15,7 @@ internal sealed class DeleteHandler(
     IOptions<KubernetesApiOptions> options,
     TimeProvider clock,
     CustomResources.ResourceRegistry registry,
-    CustomResources.CustomResourceCleanup cleanup) : IVerbHandler
+    CustomResources.DependentCleanup cleanup) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
@@ -36,11 +36,24 @@ internal sealed class DeleteHandler(
             return KubeResults.Status(error!);
         }
 
+        var isNamespace = request.Type.Group.Length == 0 && request.Type.Resource == "namespaces";
+        if (isNamespace && request.Name is "default" or "kube-system" or "kube-public")
+        {
+            return KubeResults.Status(KubeStatus.Forbidden("", "namespaces", request.Name, "this namespace may not be deleted"));
+        }
+
         var defines = request.Type == ResourceCatalog.CustomResourceDefinitions ? registry.ServedBy(request.Type.KeyOf(null, request.Name)) : null;
         var result = await writer.WriteAsync(Write(request.Type, request.Namespace, request.Name, deleteOptions, clock.GetUtcNow()) with { DryRun = input.DryRun });
-        if (defines is not null && result is WriteResult.Committed { Type: ChangeType.Deleted })
+        if (result is WriteResult.Committed { Type: ChangeType.Deleted })
         {
-            await cleanup.RemoveAllAsync(defines);
+            if (defines is not null)
+            {
+                await cleanup.RemoveAllAsync(defines);
+            }
+            else if (isNamespace)
+            {
+                await cleanup.RemoveNamespaceAsync(request.Name);
+            }
         }
 
         return Answer(request.Type, request.Name, result);
