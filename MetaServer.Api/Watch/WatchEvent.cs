@@ -14,6 +14,11 @@ internal sealed class WatchEvent(CommittedChange change)
     private Dictionary<string, string>? _prevLabels;
     private Dictionary<string, string>? _prevFields;
 
+    /// <summary>Queued by the hub's bookmark timer: "write a bookmark if you are caught up"; never a change.</summary>
+    public static WatchEvent BookmarkTick { get; } = new(new CommittedChange(0, ChangeType.Modified, "", "", "", "", [], null, null, null, null));
+
+    public bool IsBookmarkTick => ReferenceEquals(this, BookmarkTick);
+
     public CommittedChange Change => change;
 
     public long Revision => change.Revision;

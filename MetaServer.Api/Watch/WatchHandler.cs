@@ -41,7 +41,7 @@ internal sealed partial class WatchHandler(
         }
 
         var prefix = type.KeyPrefix(request.Namespace.Length == 0 ? null : request.Namespace);
-        var watcher = hub.Subscribe(type.Gvr, prefix, settings.Value.QueueCapacity);
+        var watcher = hub.Subscribe(type.Gvr, prefix, settings.Value.QueueCapacity, options.AllowBookmarks);
         try
         {
             await StreamAsync(request, options, table, watcher, prefix);
@@ -49,6 +49,10 @@ internal sealed partial class WatchHandler(
         catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
         {
             // The client went away.
+        }
+        catch (OperationCanceledException) when (!request.Aborted.IsCancellationRequested && !watcher.CutOff)
+        {
+            // The watch's time ran out while a write to the client was waiting: the stream simply ends.
         }
         catch (OperationCanceledException) when (watcher.CutOff)
         {
@@ -94,7 +98,7 @@ internal sealed partial class WatchHandler(
         }
 
         await stream.FlushAsync(ending.Token);
-        await SendLiveAsync(stream, filter, watcher, options.AllowBookmarks, from, ending.Token, timeout.Token);
+        await SendLiveAsync(stream, filter, watcher, from, ending.Token);
     }
 
     // Synthetic ADDED events for every matching object in one snapshot; returns the snapshot's revision.
@@ -146,77 +150,52 @@ internal sealed partial class WatchHandler(
         }
     }
 
-    private async Task SendLiveAsync(EventStream stream, EventFilter filter, Watcher watcher, bool bookmarks, long from,
-        CancellationToken ending, CancellationToken timedOut)
+    private async Task SendLiveAsync(EventStream stream, EventFilter filter, Watcher watcher, long from, CancellationToken ending)
     {
-        var interval = settings.Value.BookmarkInterval;
-        CancellationTokenSource? bookmarkDue = null;
-        try
+        // Timeout, client gone or cut off: the watcher's queue completes, which ends the wait below. One
+        // registration for the whole watch instead of one per wait.
+        using var stop = ending.Register(static w => ((Watcher)w!).Close(), watcher);
+        while (await watcher.Events.WaitToReadAsync())
         {
-            while (true)
+            var bookmarkAsked = false;
+            while (watcher.Events.TryRead(out var watchEvent))
             {
-                if (bookmarks && bookmarkDue is null)
+                if (watchEvent.IsBookmarkTick)
                 {
-                    bookmarkDue = CancellationTokenSource.CreateLinkedTokenSource(ending);
-                    bookmarkDue.CancelAfter(interval);
-                }
-
-                bool more;
-                try
-                {
-                    more = await watcher.Events.WaitToReadAsync(bookmarkDue?.Token ?? ending);
-                }
-                catch (OperationCanceledException) when (!ending.IsCancellationRequested)
-                {
-                    // Read the hub's progress before looking at the queue: if the queue is then empty, every event up
-                    // to that revision has been handled and it is a safe point to resume from.
-                    var caughtUp = hub.LastPublishedRevision;
-                    if (watcher.Events.Count == 0)
-                    {
-                        stream.WriteBookmark(Math.Max(from, caughtUp), initialEventsEnd: false);
-                        await stream.FlushAsync(ending);
-                    }
-
-                    bookmarkDue!.Dispose();
-                    bookmarkDue = null;
+                    bookmarkAsked = true;
                     continue;
                 }
-                catch (OperationCanceledException) when (timedOut.IsCancellationRequested)
+
+                if (watchEvent.Revision <= from)
                 {
-                    return; // timeoutSeconds (or the server's default) reached: end the stream cleanly.
+                    continue;
                 }
 
-                if (!more)
+                from = watchEvent.Revision;
+                if (filter.TypeFor(watchEvent) is { } type)
                 {
-                    if (watcher.CutOff)
-                    {
-                        Log.EndedSlow(logger, watcher.Gvr, from);
-                    }
-
-                    return; // cut off for falling behind, or the server is shutting down
+                    stream.WriteChange(type, watchEvent.Change.Value);
+                    await stream.FlushIfFullAsync(ending);
                 }
-
-                while (watcher.Events.TryRead(out var watchEvent))
-                {
-                    if (watchEvent.Revision <= from)
-                    {
-                        continue;
-                    }
-
-                    from = watchEvent.Revision;
-                    if (filter.TypeFor(watchEvent) is { } type)
-                    {
-                        stream.WriteChange(type, watchEvent.Change.Value);
-                        await stream.FlushIfFullAsync(ending);
-                    }
-                }
-
-                await stream.FlushAsync(ending);
             }
+
+            if (bookmarkAsked)
+            {
+                // Read the hub's progress before looking at the queue: if the queue is then empty, every event up
+                // to that revision has been handled and it is a safe point to resume from.
+                var caughtUp = hub.LastPublishedRevision;
+                if (watcher.Events.Count == 0)
+                {
+                    stream.WriteBookmark(Math.Max(from, caughtUp), initialEventsEnd: false);
+                }
+            }
+
+            await stream.FlushAsync(ending);
         }
-        finally
+
+        if (watcher.CutOff)
         {
-            bookmarkDue?.Dispose();
+            Log.EndedSlow(logger, watcher.Gvr, from);
         }
     }
 

@@ -8,14 +8,26 @@ namespace MetaServer.Api.Watch;
 /// commit, in revision order, whoever made the change; each change becomes one shared <see cref="WatchEvent"/>
 /// offered to the watchers of its resource type. Offering never blocks: a full watcher is cut off.
 /// </summary>
-internal sealed partial class WatchHub(SqliteStore store, ILogger<WatchHub> logger) : IChangeObserver
+internal sealed partial class WatchHub : IChangeObserver, IDisposable
 {
     private readonly ConcurrentDictionary<string, Watcher[]> _byGvr = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private long _lastPublished = store.CurrentRevision;
+    private readonly ILogger<WatchHub> _logger;
+    private readonly Timer _bookmarks;
+    private long _lastPublished;
     private long _cutOffs;
     private int _active;
     private bool _closed;
+
+    public WatchHub(SqliteStore store, Microsoft.Extensions.Options.IOptions<WatchSettings> settings, ILogger<WatchHub> logger)
+    {
+        _logger = logger;
+        _lastPublished = store.CurrentRevision;
+        // One timer for all watchers: a bookmark request is queued like an event, so a waiting watcher needs no
+        // timer or cancellation registration of its own (measured: those per-wait registrations cost fan-out).
+        var interval = settings.Value.BookmarkInterval;
+        _bookmarks = new Timer(_ => RequestBookmarks(), null, interval, interval);
+    }
 
     /// <summary>Every change up to this revision has been offered to every watcher subscribed before it.</summary>
     public long LastPublishedRevision => Interlocked.Read(ref _lastPublished);
@@ -25,9 +37,9 @@ internal sealed partial class WatchHub(SqliteStore store, ILogger<WatchHub> logg
 
     public int ActiveWatchers => Volatile.Read(ref _active);
 
-    public Watcher Subscribe(string gvr, string keyPrefix, int capacity)
+    public Watcher Subscribe(string gvr, string keyPrefix, int capacity, bool wantsBookmarks = false)
     {
-        var watcher = new Watcher(gvr, keyPrefix, capacity);
+        var watcher = new Watcher(gvr, keyPrefix, capacity, wantsBookmarks);
         lock (_gate)
         {
             if (_closed)
@@ -70,7 +82,7 @@ internal sealed partial class WatchHub(SqliteStore store, ILogger<WatchHub> logg
                 if (!watcher.Offer(watchEvent))
                 {
                     Interlocked.Increment(ref _cutOffs);
-                    Log.CutOff(logger, watcher.Gvr, watcher.KeyPrefix, change.Revision);
+                    Log.CutOff(_logger, watcher.Gvr, watcher.KeyPrefix, change.Revision);
                 }
             }
         }
@@ -78,6 +90,22 @@ internal sealed partial class WatchHub(SqliteStore store, ILogger<WatchHub> logg
         // Published only after every watcher has its events: a watcher with an empty queue is caught up to here.
         Interlocked.Exchange(ref _lastPublished, changes[^1].Revision);
     }
+
+    private void RequestBookmarks()
+    {
+        foreach (var watchers in _byGvr.Values)
+        {
+            foreach (var watcher in watchers)
+            {
+                if (watcher.WantsBookmarks)
+                {
+                    watcher.RequestBookmark();
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _bookmarks.Dispose();
 
     /// <summary>Ends every watch cleanly (server shutdown); later subscriptions end at once.</summary>
     public void Close()

@@ -13,14 +13,15 @@ internal sealed class Watcher
     private readonly CancellationTokenSource _cutOffSignal = new();
     private int _cutOff;
 
-    public Watcher(string gvr, string keyPrefix, int capacity)
+    public Watcher(string gvr, string keyPrefix, int capacity, bool wantsBookmarks)
     {
         Gvr = gvr;
         KeyPrefix = keyPrefix;
+        WantsBookmarks = wantsBookmarks;
         _events = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
-            SingleWriter = true,
+            SingleWriter = false, // the store's writer thread and the hub's bookmark timer
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
@@ -28,6 +29,8 @@ internal sealed class Watcher
     public string Gvr { get; }
 
     public string KeyPrefix { get; }
+
+    public bool WantsBookmarks { get; }
 
     public ChannelReader<WatchEvent> Events => _events.Reader;
 
@@ -56,6 +59,9 @@ internal sealed class Watcher
         return true;
     }
 
-    /// <summary>Ends the stream after what is queued (server shutdown).</summary>
+    /// <summary>Asks for a bookmark at the watcher's next turn; skipped when its queue is full (it is behind anyway).</summary>
+    public void RequestBookmark() => _events.Writer.TryWrite(WatchEvent.BookmarkTick);
+
+    /// <summary>Ends the stream after what is queued (timeout, client gone, server shutdown).</summary>
     public void Close() => _events.Writer.TryComplete();
 }
