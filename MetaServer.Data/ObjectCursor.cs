@@ -40,8 +40,6 @@ public sealed class ObjectCursor : IDisposable
 
     public string Key => raw.sqlite3_column_text(_current, 0).utf8_to_string();
 
-    public long ResourceVersion => raw.sqlite3_column_int64(_current, 1);
-
     /// <summary>The object's labels as UTF-8 JSON object text; empty when it has none.</summary>
     public ReadOnlySpan<byte> Labels => raw.sqlite3_column_blob(_current, 2);
 

@@ -5,8 +5,6 @@ namespace MetaServer.Api.Kubernetes;
 /// <summary>An object's stored JSON bytes, written as they are.</summary>
 internal sealed class ObjectResult(byte[] json, int statusCode = StatusCodes.Status200OK) : IResult
 {
-    public int StatusCode => statusCode;
-
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = statusCode;
@@ -19,8 +17,6 @@ internal sealed class ObjectResult(byte[] json, int statusCode = StatusCodes.Sta
 /// <summary>A meta.k8s.io/v1 Status with its HTTP code: every error on the Kubernetes surface is one of these.</summary>
 internal sealed class StatusResult(KubeStatus status) : IResult
 {
-    public KubeStatus Status => status;
-
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var bytes = status.ToUtf8Json();

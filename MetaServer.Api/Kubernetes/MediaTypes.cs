@@ -8,7 +8,6 @@ internal static class MediaTypes
     public const string JsonPatch = "application/json-patch+json";
     public const string MergePatch = "application/merge-patch+json";
     public const string StrategicMergePatch = "application/strategic-merge-patch+json";
-    public const string ApplyPatch = "application/apply-patch+yaml";
 
     public static readonly string[] ObjectBodies = [Json, Yaml];
     public static readonly string[] PatchBodies = [JsonPatch, MergePatch, StrategicMergePatch];

@@ -12,9 +12,11 @@ namespace MetaServer.Api.Kubernetes;
 /// </summary>
 internal static class UpdateRules
 {
-    public static Mutation Decide(ResourceType type, string subresource, string name, JsonObject candidate, StoredObject current)
+    /// <param name="currentObject">The stored object already parsed (a patch parsed it as its target), or null.</param>
+    public static Mutation Decide(ResourceType type, string subresource, string name, JsonObject candidate, StoredObject current,
+        JsonObject? currentObject = null)
     {
-        var currentObject = JsonNode.Parse(current.Value)!.AsObject();
+        currentObject ??= JsonNode.Parse(current.Value)!.AsObject();
         var currentMeta = (JsonObject)currentObject["metadata"]!;
         if (candidate["metadata"] is not JsonObject candidateMeta)
         {

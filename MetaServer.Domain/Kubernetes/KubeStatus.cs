@@ -97,8 +97,6 @@ public sealed record KubeStatus(int Code, string Reason, string Message)
             DetailsKind = resource,
         };
 
-    public static KubeStatus ServiceUnavailable(string message) => new(503, "ServiceUnavailable", message);
-
     public static KubeStatus Timeout(string message, int retryAfterSeconds) =>
         new(504, "Timeout", message) { RetryAfterSeconds = retryAfterSeconds };
 

@@ -39,7 +39,8 @@ internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOpt
                 return Mutation.Refuse(KubeStatus.NotFound(type.Group, type.Resource, name));
             }
 
-            var target = JsonNode.Parse(current.Value)!;
+            // The patches work on a copy, so the parsed target is still the stored object for the update rules.
+            var target = JsonNode.Parse(current.Value)!.AsObject();
             var patched = mediaType switch
             {
                 MediaTypes.JsonPatch => JsonPatch.Apply(target, patch),
@@ -54,7 +55,7 @@ internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOpt
 
             return ObjectRules.CheckTypeMeta(candidate, type) is { } typeError
                 ? Mutation.Refuse(typeError)
-                : UpdateRules.Decide(type, subresource, name, candidate, current);
+                : UpdateRules.Decide(type, subresource, name, candidate, current, target);
         })
         {
             DryRun = body.DryRun,
