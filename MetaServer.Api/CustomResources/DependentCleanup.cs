@@ -12,18 +12,16 @@ namespace MetaServer.Api.CustomResources;
 internal sealed class DependentCleanup(SqliteStore store, StoreWriter writer, TimeProvider clock, ResourceRegistry registry)
 {
     /// <summary>Deletes every object in <paramref name="namespace"/>, of every namespaced resource served.</summary>
-    public async Task<int> RemoveNamespaceAsync(string @namespace)
+    public async Task RemoveNamespaceAsync(string @namespace)
     {
-        var removed = 0;
         foreach (var type in registry.Current.All.Where(t => t.Namespaced))
         {
-            removed += await RemoveAllAsync(type, @namespace);
+            await RemoveAllAsync(type, @namespace);
         }
-
-        return removed;
     }
 
-    public async Task<int> RemoveAllAsync(ResourceType served, string? @namespace = null)
+    /// <summary>Deletes every object of <paramref name="served"/> (in one namespace, or all).</summary>
+    public async Task RemoveAllAsync(ResourceType served, string? @namespace = null)
     {
         var prefix = served.KeyPrefix(@namespace);
         var writes = new List<ObjectWrite>();
@@ -36,16 +34,9 @@ internal sealed class DependentCleanup(SqliteStore store, StoreWriter writer, Ti
             }
         }
 
-        var removed = 0;
         foreach (var write in writes)
         {
-            var forced = write with { Mutate = current => current is null ? Mutation.Refuse(KubeStatus.NotFound(served.Group, served.Resource, write.Name)) : Mutation.Remove };
-            if (await writer.WriteAsync(forced) is WriteResult.Committed)
-            {
-                removed++;
-            }
+            await writer.WriteAsync(write with { Mutate = current => current is null ? Mutation.Refuse(KubeStatus.NotFound(served.Group, served.Resource, write.Name)) : Mutation.Remove });
         }
-
-        return removed;
     }
 }

@@ -20,6 +20,7 @@ internal static class KubernetesApiEndpoints
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxResponseBufferSize = 1024 * 1024);
         services.AddSingleton<CustomResources.ResourceRegistry>();
         services.AddSingleton<CustomResources.DependentCleanup>();
+        services.AddSingleton<KindRules>();
         services.AddSingleton<Data.IChangeObserver>(sp => sp.GetRequiredService<CustomResources.ResourceRegistry>());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GetHandler>();

@@ -311,6 +311,16 @@ public sealed class CrudTests : ServerTest
         var (forbidden, status) = await Client.DeleteJsonAsync("/api/v1/namespaces/kube-system");
         AssertStatus(status, forbidden, HttpStatusCode.Forbidden, "Forbidden");
         Assert.Equal(HttpStatusCode.OK, (await Client.GetJsonAsync("/api/v1/namespaces/kube-system")).Code);
+
+        // A deletecollection obeys the same rules: the system namespaces stay, the others go with their contents.
+        await Client.PostJsonAsync("/api/v1/namespaces", """{"metadata":{"name":"also-doomed"}}""");
+        await Client.PostJsonAsync("/api/v1/namespaces/also-doomed/configmaps", """{"metadata":{"name":"c"}}""");
+        var (collectionCode, deleted) = await Client.DeleteJsonAsync("/api/v1/namespaces");
+        Assert.Equal(HttpStatusCode.OK, collectionCode);
+        Assert.Contains(deleted["items"]!.AsArray(), i => i!["metadata"]!["name"]!.GetValue<string>() == "also-doomed");
+        var (_, left) = await Client.GetJsonAsync("/api/v1/namespaces");
+        Assert.Equal(["default", "kube-public", "kube-system"], left["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetJsonAsync("/api/v1/namespaces/also-doomed/configmaps/c")).Code);
     }
 
     [Fact]

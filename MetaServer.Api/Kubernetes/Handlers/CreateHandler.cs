@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace MetaServer.Api.Kubernetes.Handlers;
 
 /// <summary>POST of a new object: type and namespace checked, named, given its identity, stored once.</summary>
-internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOptions<KubernetesApiOptions> options, TimeProvider clock) : IVerbHandler
+internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOptions<KubernetesApiOptions> options, TimeProvider clock, KindRules rules) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
@@ -28,20 +28,9 @@ internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOpti
             return KubeResults.Status(error);
         }
 
-        if (request.Type.Group.Length == 0 && request.Type.Resource == "pods")
+        if (rules.BeforeCreate(request.Type, obj!, name, clock.GetUtcNow()) is { } refused)
         {
-            ObjectRules.PreparePodForCreate(obj!);
-        }
-
-        if (request.Type == ResourceCatalog.CustomResourceDefinitions)
-        {
-            var causes = CustomResourceDefinitions.Validate(obj!, ResourceCatalog.BuiltIn);
-            if (causes.Count > 0)
-            {
-                return KubeResults.Status(KubeStatus.Invalid(request.Type.Group, request.Type.Kind, name, causes));
-            }
-
-            CustomResourceDefinitions.SetAccepted(obj!, ObjectRules.Timestamp(clock.GetUtcNow()));
+            return KubeResults.Status(refused);
         }
 
         if (request.Type.Namespaced && await NamespaceMissingAsync(request.Namespace, request.Aborted))

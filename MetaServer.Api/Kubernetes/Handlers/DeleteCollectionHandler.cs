@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace MetaServer.Api.Kubernetes.Handlers;
 
 /// <summary>DELETE of a collection: every object the selectors match, answered with the list of what was deleted.</summary>
-internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter writer, IOptions<KubernetesApiOptions> options, TimeProvider clock) : IVerbHandler
+internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter writer, IOptions<KubernetesApiOptions> options, TimeProvider clock, KindRules rules) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
@@ -38,8 +38,20 @@ internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter wri
         }
 
         var now = clock.GetUtcNow();
-        var writes = targets.Select(t => DeleteHandler.Write(request.Type, t.Namespace, t.Name, deleteOptions, now) with { DryRun = body.DryRun }).ToArray();
+        // The kind's rules hold here as for a single delete: what may not be deleted is left out, and what
+        // depends on a deleted object goes with it.
+        var plans = targets.Select(t => rules.PlanDelete(request.Type, t.Name)).ToArray();
+        var writes = targets.Where((_, i) => plans[i].Refusal is null)
+            .Select(t => DeleteHandler.Write(request.Type, t.Namespace, t.Name, deleteOptions, now) with { DryRun = body.DryRun }).ToArray();
+        var allowed = plans.Where(p => p.Refusal is null).ToArray();
         var results = await writer.WriteAllAsync(writes);
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i] is WriteResult.Committed { Type: ChangeType.Deleted } && allowed[i].AfterDeleted is { } follow)
+            {
+                await follow();
+            }
+        }
 
         var output = new ArrayBufferWriter<byte>();
         output.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"kind\":\"{request.Type.ListKind}\",\"apiVersion\":\"{request.Type.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{store.CurrentRevision}\"}},\"items\":["));

@@ -14,8 +14,7 @@ internal sealed class DeleteHandler(
     StoreWriter writer,
     IOptions<KubernetesApiOptions> options,
     TimeProvider clock,
-    CustomResources.ResourceRegistry registry,
-    CustomResources.DependentCleanup cleanup) : IVerbHandler
+    KindRules rules) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
@@ -36,24 +35,16 @@ internal sealed class DeleteHandler(
             return KubeResults.Status(error!);
         }
 
-        var isNamespace = request.Type.Group.Length == 0 && request.Type.Resource == "namespaces";
-        if (isNamespace && request.Name is "default" or "kube-system" or "kube-public")
+        var plan = rules.PlanDelete(request.Type, request.Name);
+        if (plan.Refusal is not null)
         {
-            return KubeResults.Status(KubeStatus.Forbidden("", "namespaces", request.Name, "this namespace may not be deleted"));
+            return KubeResults.Status(plan.Refusal);
         }
 
-        var defines = request.Type == ResourceCatalog.CustomResourceDefinitions ? registry.ServedBy(request.Type.KeyOf(null, request.Name)) : null;
         var result = await writer.WriteAsync(Write(request.Type, request.Namespace, request.Name, deleteOptions, clock.GetUtcNow()) with { DryRun = input.DryRun });
-        if (result is WriteResult.Committed { Type: ChangeType.Deleted })
+        if (result is WriteResult.Committed { Type: ChangeType.Deleted } && plan.AfterDeleted is { } follow)
         {
-            if (defines is not null)
-            {
-                await cleanup.RemoveAllAsync(defines);
-            }
-            else if (isNamespace)
-            {
-                await cleanup.RemoveNamespaceAsync(request.Name);
-            }
+            await follow();
         }
 
         return Answer(request.Type, request.Name, result);
