@@ -1,5 +1,7 @@
+using MetaServer.Api.Bus;
 using MetaServer.Api.Discovery;
 using MetaServer.Api.Kubernetes;
+using MetaServer.Api.MetaManager;
 using MetaServer.Api.Operations;
 using MetaServer.Api.Storage;
 using MetaServer.Api.Watch;
@@ -10,6 +12,8 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddKubernetesApi(builder.Configuration);
 builder.Services.AddDiscovery();
 builder.Services.AddWatch(builder.Configuration);
+builder.Services.AddBus(builder.Configuration);
+builder.Services.AddMetaManager(builder.Configuration);
 
 var app = builder.Build();
 

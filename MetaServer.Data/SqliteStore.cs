@@ -187,6 +187,33 @@ public sealed class SqliteStore : IDisposable
             new { at = time.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <summary>The value of a row of KubeEdge's <c>meta</c> table, or null.</summary>
+    public async Task<string?> GetMetaAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT value FROM meta WHERE key = @key", new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Every row of a type in the <c>meta</c> table, by key.</summary>
+    public async Task<IReadOnlyList<(string Key, string Value)>> ListMetaAsync(string type, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            "SELECT key, value FROM meta WHERE type = @type ORDER BY key", new { type }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    /// <summary>The JSON text of every stored object whose key starts with <paramref name="prefix"/>, in key order.</summary>
+    public async Task<IReadOnlyList<string>> ListValuesAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT value FROM meta_v2 WHERE key >= @prefix AND key < @end ORDER BY key",
+            new { prefix, end = PrefixEnd(prefix) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
     /// <summary>A cheap query proving the file is readable: what /readyz reports.</summary>
     public async Task<long> ProbeAsync(CancellationToken cancellationToken)
     {

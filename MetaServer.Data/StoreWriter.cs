@@ -51,7 +51,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
     private readonly SqliteStore _store;
     private readonly IReadOnlyList<IChangeObserver> _observers;
     private readonly ILogger<StoreWriter> _logger;
-    private readonly Channel<PendingWrite> _queue;
+    private readonly Channel<PendingWork> _queue;
     private readonly Task _loop;
 
     public StoreWriter(SqliteStore store, IEnumerable<IChangeObserver> observers, ILogger<StoreWriter> logger)
@@ -59,7 +59,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         _store = store;
         _observers = observers.ToArray();
         _logger = logger;
-        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(store.Options.QueueCapacity)
+        _queue = Channel.CreateBounded<PendingWork>(new BoundedChannelOptions(store.Options.QueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -74,6 +74,17 @@ public sealed partial class StoreWriter : IAsyncDisposable
         await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
         // Once queued, the write is committed or refused whatever the caller does: wait for the verdict.
         return await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues a write without waiting for room or for the verdict: the returned task completes after the commit.
+    /// False when the queue is full (the caller waits with <see cref="WriteAsync"/> instead).
+    /// </summary>
+    public bool TryQueue(ObjectWrite write, out Task<WriteResult> verdict)
+    {
+        var pending = new PendingWrite(write);
+        verdict = pending.Completion.Task;
+        return _queue.Writer.TryWrite(pending);
     }
 
     /// <summary>Queues several writes and completes when all are decided; they may share transactions.</summary>
@@ -96,27 +107,63 @@ public sealed partial class StoreWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs <paramref name="command"/> inside the writer's transaction, after every write queued before it, and
+    /// completes with its result once that transaction is durable. What the command writes commits atomically: if
+    /// it throws, its writes are rolled back (the rest of the batch still commits) and the task fails with that
+    /// exception (<see cref="CommandRejectedException"/> to refuse with a Status).
+    /// </summary>
+    public async Task<T> ExecuteAsync<T>(Func<IWriteTransaction, T> command, CancellationToken cancellationToken = default)
+    {
+        var pending = new PendingCommand<T>(command);
+        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        return await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues a command, waiting only for room in the queue (so commands queued one after another run in that
+    /// order), and returns the task of its result, which completes after the commit.
+    /// </summary>
+    public async ValueTask<Task<T>> QueueAsync<T>(Func<IWriteTransaction, T> command, CancellationToken cancellationToken = default)
+    {
+        var pending = new PendingCommand<T>(command);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Like <see cref="ExecuteAsync{T}"/>, but false without queuing when the queue is full.</summary>
+    public bool TryExecute<T>(Func<IWriteTransaction, T> command, out Task<T> result)
+    {
+        var pending = new PendingCommand<T>(command);
+        result = pending.Completion.Task;
+        return _queue.Writer.TryWrite(pending);
+    }
+
+    /// <summary>
     /// Drops the change log up to and including <paramref name="upToRevision"/> in one short transaction queued
     /// with the writes (callers compact in small steps so no writer waits long). Returns the new compaction point.
     /// </summary>
     public async Task<long> CompactAsync(long upToRevision, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingWrite(null, upToRevision);
+        var pending = new PendingCompaction(upToRevision);
         await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-        var result = await pending.Completion.Task.ConfigureAwait(false);
-        return result is WriteResult.Rejected rejected
-            ? throw new InvalidOperationException(rejected.Status.Message)
-            : _store.CompactedRevision;
+        await pending.Completion.Task.ConfigureAwait(false);
+        return _store.CompactedRevision;
     }
+
+    /// <summary>Forgets the receipts of messages processed before <paramref name="before"/>; returns how many.</summary>
+    public Task<int> PruneReceiptsAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(tx => ((Transaction)tx).PruneReceipts(before.ToUnixTimeMilliseconds()), cancellationToken);
 
     private async Task RunAsync()
     {
         using var connection = _store.OpenWriterConnection();
         using var statements = new Statements(connection);
-        var batch = new List<PendingWrite>(_store.Options.MaxBatch);
-        var changes = new List<CommittedChange>(_store.Options.MaxBatch);
-        var results = new List<WriteResult>(_store.Options.MaxBatch);
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var batch = new List<PendingWork>(_store.Options.MaxBatch);
+        var tx = new Transaction(this, statements, new ArrayBufferWriter<byte>(16 * 1024));
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -126,72 +173,83 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 batch.Add(next);
             }
 
-            changes.Clear();
-            results.Clear();
-            var revision = _store.CurrentRevision;
-            var compactedTo = _store.CompactedRevision;
+            tx.Begin(_store.CurrentRevision, _store.CompactedRevision, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             try
             {
                 using (var transaction = connection.BeginTransaction())
                 {
                     statements.Enlist(transaction);
-                    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                     foreach (var pending in batch)
                     {
-                        if (pending.Write is null)
-                        {
-                            compactedTo = Math.Max(compactedTo, Math.Min(pending.CompactUpTo, revision));
-                            statements.DeleteChanges.Parameters["$upTo"].Value = compactedTo;
-                            statements.DeleteChanges.ExecuteNonQuery();
-                            statements.UpdateCompacted.Parameters["$upTo"].Value = compactedTo;
-                            statements.UpdateCompacted.ExecuteNonQuery();
-                            results.Add(Compacted);
-                            continue;
-                        }
-
-                        results.Add(Apply(statements, pending.Write, ref revision, now, buffer, changes));
+                        RunOne(statements, tx, pending);
                     }
 
-                    if (changes.Count > 0)
+                    if (tx.Changes.Count > 0)
                     {
-                        statements.UpdateState.Parameters["$revision"].Value = revision;
+                        statements.UpdateState.Parameters["$revision"].Value = tx.Revision;
                         statements.UpdateState.ExecuteNonQuery();
                     }
 
                     transaction.Commit();
                 }
 
-                _store.Advance(revision);
-                _store.Compacted(compactedTo);
+                _store.Advance(tx.Revision);
+                _store.Compacted(tx.CompactedTo);
             }
             catch (Exception ex)
             {
                 // The transaction rolled back: nothing of this batch is stored, so nobody is told it is.
                 Log.BatchFailed(_logger, batch.Count, ex);
-                var failure = new WriteResult.Rejected(KubeStatus.InternalError("the write could not be committed: " + ex.Message));
                 foreach (var pending in batch)
                 {
-                    pending.Completion.TrySetResult(failure);
+                    pending.Fail(ex);
                 }
 
                 continue;
             }
 
-            if (changes.Count > 0)
+            if (tx.Changes.Count > 0)
             {
-                Publish(changes);
+                Publish(tx.Changes);
             }
 
-            for (var i = 0; i < batch.Count; i++)
+            foreach (var pending in batch)
             {
-                batch[i].Completion.TrySetResult(results[i]);
+                pending.Complete();
             }
         }
     }
 
-    private WriteResult Apply(Statements statements, ObjectWrite write, ref long revision, long now,
-        ArrayBufferWriter<byte> buffer, List<CommittedChange> changes)
+    // Each unit runs inside a savepoint, so one that fails (a SQL error, a command that throws) is undone alone.
+    private void RunOne(Statements statements, Transaction tx, PendingWork pending)
     {
+        var revision = tx.Revision;
+        var changeCount = tx.Changes.Count;
+        var compactedTo = tx.CompactedTo;
+        statements.Savepoint.ExecuteNonQuery();
+        try
+        {
+            pending.Run(tx);
+            statements.Release.ExecuteNonQuery();
+        }
+        catch (Exception ex)
+        {
+            statements.RollbackToSavepoint.ExecuteNonQuery();
+            statements.Release.ExecuteNonQuery();
+            tx.Undo(revision, changeCount, compactedTo);
+            if (ex is not CommandRejectedException)
+            {
+                Log.UnitFailed(_logger, ex);
+            }
+
+            pending.Refused(ex);
+        }
+    }
+
+    private WriteResult Apply(Transaction tx, ObjectWrite write)
+    {
+        var statements = tx.Statements;
+        var buffer = tx.Buffer;
         var current = ReadCurrent(statements, write.Key, out var currentLabels, out var currentFields);
         Mutation decision;
         try
@@ -239,7 +297,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                             current is null ? ChangeType.Added : ChangeType.Modified);
                     }
 
-                    revision++;
+                    var revision = ++tx.Revision;
                     metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     var value = Serialize(put.Object, buffer).ToArray();
                     var labels = JsonText(SelectableFields.ExtractLabels(put.Object));
@@ -259,8 +317,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
                     u.ExecuteNonQuery();
                     var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
                         value, labels, fields, currentLabels, currentFields);
-                    RecordChange(statements, change, current, now);
-                    changes.Add(change);
+                    RecordChange(statements, change, current, tx.Now);
+                    tx.Changes.Add(change);
                     return new WriteResult.Committed(stored, type);
                 }
 
@@ -272,7 +330,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
             case Mutation.Delete:
                 {
-                    revision++;
+                    var revision = ++tx.Revision;
                     // The deleted object carries the deletion's revision, as the apiserver's does.
                     var last = JsonNode.Parse(current.Value)!.AsObject();
                     if (last["metadata"] is JsonObject metadata)
@@ -285,8 +343,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
                     statements.Delete.ExecuteNonQuery();
                     var change = new CommittedChange(revision, ChangeType.Deleted, write.Key, write.Type.Gvr, write.Namespace,
                         write.Name, value, currentLabels, currentFields, currentLabels, currentFields);
-                    RecordChange(statements, change, current, now);
-                    changes.Add(change);
+                    RecordChange(statements, change, current, tx.Now);
+                    tx.Changes.Add(change);
                     return new WriteResult.Committed(new StoredObject(write.Key, revision, current.UpstreamResourceVersion, value), ChangeType.Deleted);
                 }
 
@@ -393,13 +451,171 @@ public sealed partial class StoreWriter : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    // What a compaction answers its caller; never seen by API clients.
-    private static readonly WriteResult Compacted = new WriteResult.Unchanged(new StoredObject("", 0, null, []));
-
-    /// <summary>A queued write, or (with no write) a compaction of the change log up to a revision.</summary>
-    private sealed record PendingWrite(ObjectWrite? Write, long CompactUpTo = 0)
+    /// <summary>A unit of the queue: run inside the batch's transaction, answered once the batch commits.</summary>
+    private abstract class PendingWork
     {
+        public abstract void Run(Transaction tx);
+
+        /// <summary>The unit threw and was rolled back alone.</summary>
+        public abstract void Refused(Exception exception);
+
+        /// <summary>The batch committed: hand over the result.</summary>
+        public abstract void Complete();
+
+        /// <summary>The whole batch failed to commit.</summary>
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class PendingWrite(ObjectWrite write) : PendingWork
+    {
+        private WriteResult? _result;
+
         public TaskCompletionSource<WriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Run(Transaction tx) => _result = tx.Write(write);
+
+        public override void Refused(Exception exception) =>
+            _result = new WriteResult.Rejected(KubeStatus.InternalError("the write could not be committed: " + exception.Message));
+
+        public override void Complete() => Completion.TrySetResult(_result!);
+
+        public override void Fail(Exception exception) =>
+            Completion.TrySetResult(new WriteResult.Rejected(KubeStatus.InternalError("the write could not be committed: " + exception.Message)));
+    }
+
+    private sealed class PendingCommand<T>(Func<IWriteTransaction, T> command) : PendingWork
+    {
+        private T? _result;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Run(Transaction tx) => _result = command(tx);
+
+        public override void Refused(Exception exception) => _error = exception;
+
+        public override void Complete()
+        {
+            if (_error is not null)
+            {
+                Completion.TrySetException(_error);
+            }
+            else
+            {
+                Completion.TrySetResult(_result!);
+            }
+        }
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    private sealed class PendingCompaction(long upTo) : PendingWork
+    {
+        private Exception? _error;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Run(Transaction tx) => tx.Compact(upTo);
+
+        public override void Refused(Exception exception) => _error = exception;
+
+        public override void Complete()
+        {
+            if (_error is not null)
+            {
+                Completion.TrySetException(_error);
+            }
+            else
+            {
+                Completion.TrySetResult();
+            }
+        }
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    /// <summary>The state of the batch being written, and what commands may do in it.</summary>
+    private sealed class Transaction(StoreWriter writer, Statements statements, ArrayBufferWriter<byte> buffer) : IWriteTransaction
+    {
+        public Statements Statements { get; } = statements;
+
+        public ArrayBufferWriter<byte> Buffer { get; } = buffer;
+
+        public List<CommittedChange> Changes { get; } = new(256);
+
+        public long Revision { get; set; }
+
+        public long CompactedTo { get; private set; }
+
+        public long Now { get; private set; }
+
+        public void Begin(long revision, long compactedTo, long now)
+        {
+            Changes.Clear();
+            Revision = revision;
+            CompactedTo = compactedTo;
+            Now = now;
+        }
+
+        public void Undo(long revision, int changeCount, long compactedTo)
+        {
+            Revision = revision;
+            Changes.RemoveRange(changeCount, Changes.Count - changeCount);
+            CompactedTo = compactedTo;
+        }
+
+        public StoredObject? Read(string key) => ReadCurrent(Statements, key, out _, out _);
+
+        public WriteResult Write(ObjectWrite write) => writer.Apply(this, write);
+
+        public string? ReadMeta(string key) => Scalar(Statements.SelectMeta, key);
+
+        public void PutMeta(string key, string type, string value)
+        {
+            var c = Statements.UpsertMeta;
+            c.Parameters["$key"].Value = key;
+            c.Parameters["$type"].Value = type;
+            c.Parameters["$value"].Value = value;
+            c.ExecuteNonQuery();
+        }
+
+        public bool DeleteMeta(string key)
+        {
+            Statements.DeleteMeta.Parameters["$key"].Value = key;
+            return Statements.DeleteMeta.ExecuteNonQuery() > 0;
+        }
+
+        public string? ReadReceipt(string messageId) => Scalar(Statements.SelectReceipt, messageId);
+
+        public void PutReceipt(string messageId, string answer)
+        {
+            var c = Statements.InsertReceipt;
+            c.Parameters["$id"].Value = messageId;
+            c.Parameters["$answer"].Value = answer;
+            c.Parameters["$at"].Value = Now;
+            c.ExecuteNonQuery();
+        }
+
+        public int PruneReceipts(long before)
+        {
+            Statements.PruneReceipts.Parameters["$before"].Value = before;
+            return Statements.PruneReceipts.ExecuteNonQuery();
+        }
+
+        public void Compact(long upTo)
+        {
+            CompactedTo = Math.Max(CompactedTo, Math.Min(upTo, Revision));
+            Statements.DeleteChanges.Parameters["$upTo"].Value = CompactedTo;
+            Statements.DeleteChanges.ExecuteNonQuery();
+            Statements.UpdateCompacted.Parameters["$upTo"].Value = CompactedTo;
+            Statements.UpdateCompacted.ExecuteNonQuery();
+        }
+
+        private static string? Scalar(SqliteCommand command, string key)
+        {
+            command.Parameters[0].Value = key;
+            return command.ExecuteScalar() as string;
+        }
     }
 
     // Prepared once for the writer's connection and reused for every write.
@@ -415,7 +631,24 @@ public sealed partial class StoreWriter : IAsyncDisposable
             UpdateState = Create(connection, StoreWriter.UpdateState, "$revision");
             DeleteChanges = Create(connection, StoreWriter.DeleteChanges, "$upTo");
             UpdateCompacted = Create(connection, StoreWriter.UpdateCompacted, "$upTo");
+            SelectMeta = Create(connection, "SELECT value FROM meta WHERE key = $key", "$key");
+            UpsertMeta = Create(connection, """
+                INSERT INTO meta (key, type, value) VALUES ($key, $type, $value)
+                ON CONFLICT (key) DO UPDATE SET type = excluded.type, value = excluded.value
+                """, "$key", "$type", "$value");
+            DeleteMeta = Create(connection, "DELETE FROM meta WHERE key = $key", "$key");
+            SelectReceipt = Create(connection, "SELECT answer FROM message_receipts WHERE msg_id = $id", "$id");
+            InsertReceipt = Create(connection, "INSERT INTO message_receipts (msg_id, answer, processed_at) VALUES ($id, $answer, $at)",
+                "$id", "$answer", "$at");
+            PruneReceipts = Create(connection, "DELETE FROM message_receipts WHERE processed_at < $before", "$before");
+            Savepoint = Create(connection, "SAVEPOINT unit");
+            Release = Create(connection, "RELEASE unit");
+            RollbackToSavepoint = Create(connection, "ROLLBACK TO unit");
+            _all = [Select, Upsert, Delete, InsertChange, UpdateState, DeleteChanges, UpdateCompacted, SelectMeta, UpsertMeta,
+                DeleteMeta, SelectReceipt, InsertReceipt, PruneReceipts, Savepoint, Release, RollbackToSavepoint];
         }
+
+        private readonly SqliteCommand[] _all;
 
         public SqliteCommand Select { get; }
         public SqliteCommand Upsert { get; }
@@ -424,11 +657,22 @@ public sealed partial class StoreWriter : IAsyncDisposable
         public SqliteCommand UpdateState { get; }
         public SqliteCommand DeleteChanges { get; }
         public SqliteCommand UpdateCompacted { get; }
+        public SqliteCommand SelectMeta { get; }
+        public SqliteCommand UpsertMeta { get; }
+        public SqliteCommand DeleteMeta { get; }
+        public SqliteCommand SelectReceipt { get; }
+        public SqliteCommand InsertReceipt { get; }
+        public SqliteCommand PruneReceipts { get; }
+        public SqliteCommand Savepoint { get; }
+        public SqliteCommand Release { get; }
+        public SqliteCommand RollbackToSavepoint { get; }
 
         public void Enlist(SqliteTransaction transaction)
         {
-            Select.Transaction = Upsert.Transaction = Delete.Transaction = InsertChange.Transaction = UpdateState.Transaction =
-                DeleteChanges.Transaction = UpdateCompacted.Transaction = transaction;
+            foreach (var command in _all)
+            {
+                command.Transaction = transaction;
+            }
         }
 
         private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
@@ -445,13 +689,10 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
         public void Dispose()
         {
-            Select.Dispose();
-            Upsert.Dispose();
-            Delete.Dispose();
-            InsertChange.Dispose();
-            UpdateState.Dispose();
-            DeleteChanges.Dispose();
-            UpdateCompacted.Dispose();
+            foreach (var command in _all)
+            {
+                command.Dispose();
+            }
         }
     }
 
@@ -462,6 +703,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "The write to {Key} failed while being decided")]
         public static partial void MutationFailed(ILogger logger, string key, Exception exception);
+
+        [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "A unit of a batch failed and was rolled back alone; the rest of the batch commits")]
+        public static partial void UnitFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Change observer {Observer} failed")]
         public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);

@@ -52,6 +52,29 @@ internal sealed partial class MessageBus(BusOptions options, ILogger<MessageBus>
         }
     }
 
+    /// <summary>
+    /// Queues a message for a module without waiting: an answer to a pending <see cref="SendSyncAsync"/> goes to
+    /// that caller; otherwise the message is queued if the module exists and has room. For senders that must
+    /// not stall behind a module that stopped reading.
+    /// </summary>
+    public Delivery TrySend(string module, Message message)
+    {
+        if (Answers(message))
+        {
+            return Delivery.Delivered;
+        }
+
+        if (_closed || !_modules.TryGetValue(module, out var mailbox))
+        {
+            return Delivery.NoModule;
+        }
+
+        return mailbox.Writer.TryWrite(message) ? Delivery.Delivered : Delivery.Full;
+    }
+
+    /// <summary>Whether a module of that name is registered.</summary>
+    public bool Has(string module) => _modules.ContainsKey(module);
+
     /// <summary>Queues a message for every module of a group; returns how many took it.</summary>
     public async ValueTask<int> SendToGroupAsync(string group, Message message, CancellationToken cancellationToken = default)
     {

@@ -59,5 +59,16 @@ internal static class Schema
             );
             INSERT INTO store_state (id, revision, compacted_revision) VALUES (1, 0, 0);
             """),
+        new(2, "message receipts", """
+            -- Messages the MetaManager has processed, with the answer they got, written in the same transaction as
+            -- their effect: a message the cloud resends (it does until it sees OK) is answered again, never applied
+            -- twice, across restarts too. Pruned by age; the cloud stops resending within seconds.
+            CREATE TABLE message_receipts (
+                msg_id       TEXT PRIMARY KEY NOT NULL,
+                answer       TEXT NOT NULL,
+                processed_at INTEGER NOT NULL
+            );
+            CREATE INDEX message_receipts_processed_at ON message_receipts (processed_at);
+            """),
     ];
 }

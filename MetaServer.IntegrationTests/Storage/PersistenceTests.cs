@@ -78,9 +78,38 @@ public sealed class PersistenceTests : IDisposable
         using var db = new SqliteConnection($"Data Source={DatabasePath}");
         db.Open();
         Assert.Equal("wal", db.QuerySingle<string>("PRAGMA journal_mode"));
-        Assert.Equal([1], db.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2], db.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
         var tables = db.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").ToArray();
-        Assert.Superset(new HashSet<string> { "meta", "meta_v2", "changes", "store_state", "schema_migrations" }, tables.ToHashSet());
+        Assert.Superset(new HashSet<string> { "meta", "meta_v2", "changes", "store_state", "schema_migrations", "message_receipts" }, tables.ToHashSet());
+    }
+
+    [Fact]
+    public async Task A_database_of_the_first_schema_is_migrated_with_its_objects_kept()
+    {
+        await using (var server = new EdgeMetaServer(databasePath: DatabasePath))
+        {
+            await server.CreateClient().PostJsonAsync("/api/v1/namespaces/default/configmaps",
+                """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kept"},"data":{"a":"1"}}""");
+        }
+
+        // Take the file back to what the first release wrote.
+        using (var db = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            db.Open();
+            db.Execute("DROP TABLE message_receipts; DELETE FROM schema_migrations WHERE version > 1;");
+        }
+
+        await using (var server = new EdgeMetaServer(databasePath: DatabasePath))
+        {
+            var (code, kept) = await server.CreateClient().GetJsonAsync("/api/v1/namespaces/default/configmaps/kept");
+            Assert.Equal(System.Net.HttpStatusCode.OK, code);
+            Assert.Equal("1", kept["data"]!["a"]!.GetValue<string>());
+        }
+
+        using var check = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        check.Open();
+        Assert.Equal([1, 2], check.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
+        Assert.Equal(0, check.QuerySingle<int>("SELECT COUNT(*) FROM message_receipts"));
     }
 
     [Fact]

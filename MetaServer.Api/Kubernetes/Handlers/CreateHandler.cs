@@ -1,3 +1,4 @@
+using MetaServer.Api.MetaManager;
 using MetaServer.Data;
 using MetaServer.Domain.Kubernetes;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace MetaServer.Api.Kubernetes.Handlers;
 
 /// <summary>POST of a new object: type and namespace checked, named, given its identity, stored once.</summary>
-internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOptions<KubernetesApiOptions> options, TimeProvider clock, KindRules rules) : IVerbHandler
+internal sealed class CreateHandler(ApiWrites writer, IOptions<KubernetesApiOptions> options, TimeProvider clock, KindRules rules) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
@@ -33,22 +34,15 @@ internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOpti
             return KubeResults.Status(refused);
         }
 
-        if (request.Type.Namespaced && await NamespaceMissingAsync(request.Namespace, request.Aborted))
-        {
-            return KubeResults.Status(KubeStatus.NotFound("", "namespaces", request.Namespace));
-        }
-
         var type = request.Type;
-        var result = await writer.WriteAsync(new ObjectWrite(type, request.Namespace, name, current =>
+        var write = new ObjectWrite(type, request.Namespace, name, current =>
             current is null
                 ? new Mutation.Put(obj!)
                 : Mutation.Refuse(KubeStatus.AlreadyExists(type.Group, type.Resource, name)))
         {
             DryRun = input.DryRun,
-        });
+        };
+        var result = type.Namespaced ? await writer.CreateInNamespaceAsync(write) : await writer.WriteAsync(write);
         return WriteAnswers.ToResult(result, StatusCodes.Status201Created);
     }
-
-    private async Task<bool> NamespaceMissingAsync(string @namespace, CancellationToken cancellationToken) =>
-        await store.GetAsync(BuiltInKeys.Namespace(@namespace), cancellationToken) is null;
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using MetaServer.Api.MetaManager;
 using MetaServer.Data;
 using MetaServer.Domain.Kubernetes;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace MetaServer.Api.Kubernetes.Handlers;
 
 /// <summary>DELETE of a collection: every object the selectors match, answered with the list of what was deleted.</summary>
-internal sealed class DeleteCollectionHandler(SqliteStore store, StoreWriter writer, IOptions<KubernetesApiOptions> options, TimeProvider clock, KindRules rules) : IVerbHandler
+internal sealed class DeleteCollectionHandler(SqliteStore store, ApiWrites writer, IOptions<KubernetesApiOptions> options, TimeProvider clock, KindRules rules) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {

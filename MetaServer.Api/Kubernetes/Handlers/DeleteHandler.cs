@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MetaServer.Api.MetaManager;
 using MetaServer.Data;
 using MetaServer.Domain.Kubernetes;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace MetaServer.Api.Kubernetes.Handlers;
 /// only marked (deletionTimestamp) and goes when its last finalizer is removed.
 /// </summary>
 internal sealed class DeleteHandler(
-    StoreWriter writer,
+    ApiWrites writer,
     IOptions<KubernetesApiOptions> options,
     TimeProvider clock,
     KindRules rules) : IVerbHandler

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MetaServer.Api.MetaManager;
 using MetaServer.Data;
 using MetaServer.Domain.Kubernetes;
 using MetaServer.Domain.Patching;
@@ -10,7 +11,7 @@ namespace MetaServer.Api.Kubernetes.Handlers;
 /// PATCH: the patch is applied to the object as stored, inside the writer, so two patches to one object
 /// never lose each other's changes; the result then follows the update rules.
 /// </summary>
-internal sealed class PatchHandler(StoreWriter writer, IOptions<KubernetesApiOptions> options) : IVerbHandler
+internal sealed class PatchHandler(ApiWrites writer, IOptions<KubernetesApiOptions> options) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {

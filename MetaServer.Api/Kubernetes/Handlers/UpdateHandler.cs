@@ -1,3 +1,4 @@
+using MetaServer.Api.MetaManager;
 using MetaServer.Data;
 using MetaServer.Domain.Kubernetes;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace MetaServer.Api.Kubernetes.Handlers;
 
 /// <summary>PUT of a whole object (or of its status): optimistic concurrency on metadata.resourceVersion.</summary>
-internal sealed class UpdateHandler(StoreWriter writer, IOptions<KubernetesApiOptions> options) : IVerbHandler
+internal sealed class UpdateHandler(ApiWrites writer, IOptions<KubernetesApiOptions> options) : IVerbHandler
 {
     public async Task<IResult> HandleAsync(ApiRequest request)
     {
