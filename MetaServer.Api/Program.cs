@@ -1,3 +1,4 @@
+using MetaServer.Api.Bus;
 using MetaServer.Api.Discovery;
 using MetaServer.Api.Kubernetes;
 using MetaServer.Api.Operations;
@@ -10,6 +11,7 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddKubernetesApi(builder.Configuration);
 builder.Services.AddDiscovery();
 builder.Services.AddWatch(builder.Configuration);
+builder.Services.AddBus(builder.Configuration);
 
 var app = builder.Build();
 
