@@ -17,7 +17,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> StartAsync(string databasePath)
+    public static async Task<ServerProcess> StartAsync(string databasePath, params string[] arguments)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -31,6 +31,11 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add($"--Kestrel:Endpoints:Http:Url={address.ToString().TrimEnd('/')}");
         start.ArgumentList.Add($"--Storage:Path={databasePath}");
         start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("the server did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Dapper;
+using MetaServer.Domain.Messages;
+using MetaServer.IntegrationTests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace MetaServer.IntegrationTests.MetaManager;
+
+/// <summary>
+/// Delivery guarantees: a resent message is answered again and never applied twice (across restarts too); a node
+/// agent in another process reaches the MetaManager through the Unix socket; and every acknowledged message's effect
+/// survives the process being killed.
+/// </summary>
+public sealed class MetaManagerDeliveryTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    // ~2 KB of data per object, about the size of a small pod.
+    private static readonly string Pad = new('x', 2048);
+
+    private string DatabasePath => Path.Combine(_folder.Path, "edgemeta.db");
+
+    [Fact]
+    public async Task A_resent_message_is_answered_with_the_same_answer_and_not_applied_again_even_after_a_restart()
+    {
+        var insert = MetaManagerHarness.From(Sources.EdgeController, Operations.Insert, "default/configmap/once", MetaManagerHarness.ConfigMap("once", "first"));
+        // The same id with other content: a resend is recognised by its id, and what it carries is not applied.
+        var resend = insert with { Content = MetaManagerHarness.ConfigMap("once", "second") };
+        string version;
+        Message firstAnswer;
+        await using (var h = new MetaManagerHarness(DatabasePath))
+        {
+            await h.SendAsync(insert);
+            await h.SendAsync(resend);
+            await h.BarrierAsync();
+
+            firstAnswer = await MetaManagerHarness.NextAsync(h.Cloud);
+            var secondAnswer = await MetaManagerHarness.NextAsync(h.Cloud);
+            Assert.Equal((insert.Header.Id, Message.Ok), (firstAnswer.Header.ParentId!, firstAnswer.ContentText()!));
+            Assert.Equal(Wire(firstAnswer), Wire(secondAnswer));
+            // Forwarded to the agent once.
+            Assert.Equal(insert.Header.Id, (await MetaManagerHarness.NextAsync(h.Agent)).Header.Id);
+            MetaManagerHarness.Empty(h.Agent);
+
+            var (_, stored) = await h.Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/once");
+            Assert.Equal("first", stored["data"]!["k"]!.GetValue<string>());
+            version = stored.Meta("resourceVersion");
+        }
+
+        await using (var h = new MetaManagerHarness(DatabasePath))
+        {
+            await h.SendAsync(resend);
+            await h.BarrierAsync();
+
+            Assert.Equal(Wire(firstAnswer), Wire(await MetaManagerHarness.NextAsync(h.Cloud)));
+            MetaManagerHarness.Empty(h.Agent);
+            var (_, stored) = await h.Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/once");
+            Assert.Equal(("first", version), (stored["data"]!["k"]!.GetValue<string>(), stored.Meta("resourceVersion")));
+        }
+    }
+
+    private static string Wire(Message message) => System.Text.Encoding.UTF8.GetString(MessageJson.ToUtf8Bytes(message));
+
+    [Fact]
+    public async Task A_node_agent_in_another_process_talks_to_the_metamanager_through_the_unix_socket()
+    {
+        var socket = Path.Combine(_folder.Path, "meta.sock");
+        await using var server = new EdgeMetaServer(databasePath: DatabasePath, settings: new() { ["Bus:SocketPath"] = socket });
+        var http = server.CreateClient();
+        await http.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"app-config"},"data":{"mode":"edge"}}""");
+        using var agent = await BeehiveSocketClient.ConnectAsync(socket);
+
+        // The agent asks for a configmap: answered from the store (not connected) with the request's id as parent.
+        await agent.SendJsonAsync("""
+            {"header":{"msg_id":"q-1","timestamp":1,"sync":true},"route":{"source":"edged","group":"meta","operation":"query","resource":"default/configmap/app-config"},"content":null}
+            """);
+        var answer = await agent.ReceiveAsync();
+        Assert.Equal("q-1", answer["header"]!["parent_msg_id"]!.GetValue<string>());
+        var row = JsonNode.Parse(Assert.Single(answer["content"]!.AsArray())!.GetValue<string>())!;
+        Assert.Equal("edge", row["data"]!["mode"]!.GetValue<string>());
+
+        // It reports a pod status: stored, and answered OK.
+        await agent.SendJsonAsync("""
+            {"header":{"msg_id":"s-1","timestamp":2},"route":{"source":"edged","group":"meta","operation":"update","resource":"default/podstatus/web"},"content":{"phase":"Running"}}
+            """);
+        var ok = await agent.ReceiveAsync();
+        Assert.Equal(("s-1", "OK"), (ok["header"]!["parent_msg_id"]!.GetValue<string>(), ok["content"]!.GetValue<string>()));
+
+        // What the cloud sends for the agent reaches it over the socket.
+        var bus = (Api.Bus.MessageBus)server.Services.GetService(typeof(Api.Bus.MessageBus))!;
+        await bus.SendAsync(ModuleNames.MetaManager, MetaManagerHarness.From(Sources.EdgeController, Operations.Insert, "default/pod/web", MetaManagerHarness.Pod("web")));
+        var pushed = await agent.ReceiveAsync();
+        Assert.Equal(("insert", "default/pod/web"), (pushed["route"]!["operation"]!.GetValue<string>(), pushed["route"]!["resource"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_message_is_stored_after_SIGKILL_and_restart_three_times_over()
+    {
+        var socket = Path.Combine(_folder.Path, "meta.sock");
+        var acknowledged = new ConcurrentDictionary<string, string>();
+        for (var round = 0; round < 3; round++)
+        {
+            await using var server = await ServerProcess.StartAsync(DatabasePath, $"--Bus:SocketPath={socket}", "--Bus:SocketModule=websocket");
+            // The test plays the cloud: it is the socket's peer module ("websocket"), so the OK answers come to it.
+            using var cloud = await BeehiveSocketClient.ConnectAsync(socket);
+            using var stop = new CancellationTokenSource();
+            var sent = new ConcurrentDictionary<string, string>();
+            var reader = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        var answer = await cloud.ReceiveAsync();
+                        if (answer["content"]?.GetValue<string>() == "OK" && sent.TryGetValue(answer["header"]!["parent_msg_id"]!.GetValue<string>(), out var name))
+                        {
+                            acknowledged[name] = name;
+                        }
+                    }
+                }
+                catch (Exception)
+                {
+                    // The server is gone.
+                }
+            });
+            var writer = Task.Run(async () =>
+            {
+                try
+                {
+                    for (var n = 0; !stop.IsCancellationRequested; n++)
+                    {
+                        var name = $"r{round}-{n}";
+                        var id = Guid.NewGuid().ToString();
+                        sent[id] = name;
+                        await cloud.SendJsonAsync($$$"""
+                            {"header":{"msg_id":"{{{id}}}","timestamp":1},"route":{"source":"edgecontroller","group":"resource","operation":"insert","resource":"default/configmap/{{{name}}}"},
+                             "content":{"metadata":{"name":"{{{name}}}","namespace":"default"},"data":{"n":"{{{n}}}","pad":"{{{Pad}}}"} } }
+                            """);
+                        if (n % 50 == 49)
+                        {
+                            await Task.Delay(5);
+                        }
+                    }
+                }
+                catch (Exception)
+                {
+                    // The server is gone.
+                }
+            });
+
+            await Task.Delay(TimeSpan.FromMilliseconds(1500));
+            server.Kill();
+            stop.Cancel();
+            await Task.WhenAll(reader, writer);
+        }
+
+        Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} messages were acknowledged");
+        await using var after = await ServerProcess.StartAsync(DatabasePath);
+        using var http = new HttpClient { BaseAddress = after.Address };
+        var (code, list) = await http.GetJsonAsync("/api/v1/namespaces/default/configmaps");
+        Assert.Equal(HttpStatusCode.OK, code);
+        var stored = list["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()).ToHashSet();
+        var missing = acknowledged.Keys.Where(k => !stored.Contains(k)).ToArray();
+        Assert.True(missing.Length == 0, $"{missing.Length} acknowledged messages lost, e.g. {string.Join(", ", missing.Take(5))}");
+        after.Kill();
+
+        using var db = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        Assert.Equal("ok", db.QuerySingle<string>("PRAGMA integrity_check"));
+        // Each stored object has its receipt: what makes a resend after the crash harmless.
+        Assert.True(db.QuerySingle<long>("SELECT COUNT(*) FROM message_receipts") >= acknowledged.Count);
+    }
+}
