@@ -67,6 +67,12 @@ public sealed partial class StoreWriter : IAsyncDisposable
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
+    private long _batches;
+    private long _units;
+
+    /// <summary>Transactions committed and the units (writes, commands) they held: their ratio is the group-commit size.</summary>
+    public (long Batches, long Units) Committed => (Interlocked.Read(ref _batches), Interlocked.Read(ref _units));
+
     /// <summary>Queues a write and completes once it is committed (or refused).</summary>
     public async Task<WriteResult> WriteAsync(ObjectWrite write, CancellationToken cancellationToken = default)
     {
@@ -195,6 +201,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
                 _store.Advance(tx.Revision);
                 _store.Compacted(tx.CompactedTo);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _units, batch.Count);
             }
             catch (Exception ex)
             {

@@ -42,7 +42,8 @@ internal sealed partial class StoreLifetime(SqliteStore store, StoreWriter write
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await writer.DisposeAsync();
-        Log.Closed(logger, store.CurrentRevision);
+        var (batches, units) = writer.Committed;
+        Log.Closed(logger, store.CurrentRevision, batches, units);
     }
 
     private static partial class Log
@@ -50,7 +51,7 @@ internal sealed partial class StoreLifetime(SqliteStore store, StoreWriter write
         [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Opened store {Path} at revision {Revision}")]
         public static partial void Opened(ILogger logger, string path, long revision);
 
-        [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Store writer drained at revision {Revision}")]
-        public static partial void Closed(ILogger logger, long revision);
+        [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Store writer drained at revision {Revision}; {Batches} transactions committed {Units} writes")]
+        public static partial void Closed(ILogger logger, long revision, long batches, long units);
     }
 }

@@ -9,6 +9,8 @@ using EdgeMeta.Bench;
 //   fetch <url> <file>                          save a response body
 //   serve <port> <onefile> <listfile>           bare Kestrel serving those bytes at /one and /list
 //   watch <baseUrl> <watchers> <rate> <seconds> <serverPid>   fan-out: delivery, delay, memory per idle watcher
+//   messages <socketPath> <count> <window>      MetaManager: framed inserts then updates of pods, messages/s and ack delay
+//   rawsqlite <folder> <count> <batch> <sync>   the ceiling: the same rows straight into SQLite, rows/s
 return args.FirstOrDefault() switch
 {
     "seed" => await SeedAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3])),
@@ -16,6 +18,8 @@ return args.FirstOrDefault() switch
     "fetch" => await FetchAsync(args[1], args[2]),
     "serve" => await ServeAsync(int.Parse(args[1]), args[2], args[3]),
     "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5])),
+    "messages" => await MessageBench.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3])),
+    "rawsqlite" => MessageBench.RawSqlite(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]),
     _ => Usage(),
 };
 
