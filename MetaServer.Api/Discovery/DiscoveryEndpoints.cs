@@ -7,7 +7,7 @@ namespace MetaServer.Api.Discovery;
 internal static class DiscoveryEndpoints
 {
     public static IServiceCollection AddDiscovery(this IServiceCollection services) =>
-        services.AddSingleton<DiscoveryCache>();
+        services.AddSingleton<DiscoveryCache>().AddSingleton<OpenApi.OpenApiCache>();
 
     public static IEndpointRouteBuilder MapDiscovery(this IEndpointRouteBuilder endpoints)
     {
