@@ -1,4 +1,5 @@
 using MetaServer.Api.Bus;
+using MetaServer.Api.CloudLink;
 using MetaServer.Api.Discovery;
 using MetaServer.Api.Kubernetes;
 using MetaServer.Api.MetaManager;
@@ -14,12 +15,14 @@ builder.Services.AddDiscovery();
 builder.Services.AddWatch(builder.Configuration);
 builder.Services.AddBus(builder.Configuration);
 builder.Services.AddMetaManager(builder.Configuration);
+builder.Services.AddCloudLink(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseMiddleware<StatusExceptionMiddleware>();
 app.UseMiddleware<ResponseShapingMiddleware>();
 app.MapOperations();
+app.MapStatus();
 app.MapDiscovery();
 app.MapOpenApi();
 app.MapKubernetesApi();

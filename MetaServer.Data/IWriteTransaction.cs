@@ -24,6 +24,12 @@ public interface IWriteTransaction
     /// <summary>The answer recorded for a message already processed, or null.</summary>
     string? ReadReceipt(string messageId);
 
+    /// <summary>Queues a node-owned write for the cloud (the <c>outbox</c>), committed with the local write.</summary>
+    void AddToOutbox(ObjectWrite write);
+
+    /// <summary>Removes the outbox entries of a key up to and including <paramref name="upToId"/> (replayed).</summary>
+    void RemoveFromOutbox(string key, long upToId);
+
     /// <summary>Records that a message was processed and what it was answered, in the same commit as its effect.</summary>
     void PutReceipt(string messageId, string answer);
 }

@@ -9,4 +9,7 @@ public sealed record ObjectWrite(ResourceType Type, string Namespace, string Nam
 
     /// <summary>dryRun=All: decided and answered exactly as a real write, but nothing is stored or published.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>The subresource written ("status"), or empty for the object itself; how the write reaches the cloud.</summary>
+    public string Subresource { get; init; } = "";
 }

@@ -214,6 +214,42 @@ public sealed class SqliteStore : IDisposable
         return rows.AsList();
     }
 
+    /// <summary>Key and upstream resource version of every stored object under <paramref name="prefix"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, string?>> ListUpstreamVersionsAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Key, string? Version)>(new CommandDefinition(
+            "SELECT key, upstream_resource_version FROM meta_v2 WHERE key >= @prefix AND key < @end",
+            new { prefix, end = PrefixEnd(prefix) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Key, r => r.Version, StringComparer.Ordinal);
+    }
+
+    /// <summary>The outbox, oldest first: per key, the newest entry id (what a replay may remove up to).</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT MAX(id), key, gvr, namespace, name, subresource
+            FROM outbox GROUP BY key, subresource ORDER BY MIN(id)
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<OutboxEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new OutboxEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>How many node-owned writes wait for the cloud.</summary>
+    public async Task<long> OutboxDepthAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outbox", cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     /// <summary>A cheap query proving the file is readable: what /readyz reports.</summary>
     public async Task<long> ProbeAsync(CancellationToken cancellationToken)
     {

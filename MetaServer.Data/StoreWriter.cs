@@ -604,6 +604,26 @@ public sealed partial class StoreWriter : IAsyncDisposable
             c.ExecuteNonQuery();
         }
 
+        public void AddToOutbox(ObjectWrite write)
+        {
+            var c = Statements.InsertOutbox;
+            c.Parameters["$key"].Value = write.Key;
+            c.Parameters["$gvr"].Value = write.Type.Gvr;
+            c.Parameters["$namespace"].Value = write.Namespace;
+            c.Parameters["$name"].Value = write.Name;
+            c.Parameters["$subresource"].Value = write.Subresource;
+            c.Parameters["$at"].Value = Now;
+            c.ExecuteNonQuery();
+        }
+
+        public void RemoveFromOutbox(string key, long upToId)
+        {
+            var c = Statements.DeleteOutbox;
+            c.Parameters["$key"].Value = key;
+            c.Parameters["$upTo"].Value = upToId;
+            c.ExecuteNonQuery();
+        }
+
         public int PruneReceipts(long before)
         {
             Statements.PruneReceipts.Parameters["$before"].Value = before;
@@ -649,11 +669,15 @@ public sealed partial class StoreWriter : IAsyncDisposable
             InsertReceipt = Create(connection, "INSERT INTO message_receipts (msg_id, answer, processed_at) VALUES ($id, $answer, $at)",
                 "$id", "$answer", "$at");
             PruneReceipts = Create(connection, "DELETE FROM message_receipts WHERE processed_at < $before", "$before");
+            InsertOutbox = Create(connection, """
+                INSERT INTO outbox (key, gvr, namespace, name, subresource, created_at) VALUES ($key, $gvr, $namespace, $name, $subresource, $at)
+                """, "$key", "$gvr", "$namespace", "$name", "$subresource", "$at");
+            DeleteOutbox = Create(connection, "DELETE FROM outbox WHERE key = $key AND id <= $upTo", "$key", "$upTo");
             Savepoint = Create(connection, "SAVEPOINT unit");
             Release = Create(connection, "RELEASE unit");
             RollbackToSavepoint = Create(connection, "ROLLBACK TO unit");
             _all = [Select, Upsert, Delete, InsertChange, UpdateState, DeleteChanges, UpdateCompacted, SelectMeta, UpsertMeta,
-                DeleteMeta, SelectReceipt, InsertReceipt, PruneReceipts, Savepoint, Release, RollbackToSavepoint];
+                DeleteMeta, SelectReceipt, InsertReceipt, PruneReceipts, InsertOutbox, DeleteOutbox, Savepoint, Release, RollbackToSavepoint];
         }
 
         private readonly SqliteCommand[] _all;
@@ -671,6 +695,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
         public SqliteCommand SelectReceipt { get; }
         public SqliteCommand InsertReceipt { get; }
         public SqliteCommand PruneReceipts { get; }
+        public SqliteCommand InsertOutbox { get; }
+        public SqliteCommand DeleteOutbox { get; }
         public SqliteCommand Savepoint { get; }
         public SqliteCommand Release { get; }
         public SqliteCommand RollbackToSavepoint { get; }

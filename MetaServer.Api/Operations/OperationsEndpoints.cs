@@ -22,13 +22,18 @@ internal static class OperationsEndpoints
     }
 
     // Ready means the database answers a query; verbose lists each check the way the apiserver does.
+    // An edge cut off from the cloud is still ready: it serves from its cache (edge autonomy); the line says so.
     private static async Task<IResult> ReadyAsync(HttpContext http, SqliteStore store, ILoggerFactory loggers)
     {
         var verbose = http.Request.Query.ContainsKey("verbose");
         try
         {
             await store.ProbeAsync(http.RequestAborted);
-            return Results.Text(verbose ? "[+]database ok\nreadyz check passed\n" : "ok");
+            var cloud = http.RequestServices.GetService<CloudLink.CloudLinkService>();
+            var link = cloud is null ? "" : cloud.Connected
+                ? "[+]cloudlink ok: connected\n"
+                : "[+]cloudlink ok: disconnected, serving from the local cache\n";
+            return Results.Text(verbose ? "[+]database ok\n" + link + "readyz check passed\n" : "ok");
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
         {

@@ -70,5 +70,20 @@ internal static class Schema
             );
             CREATE INDEX message_receipts_processed_at ON message_receipts (processed_at);
             """),
+        new(3, "outbox", """
+            -- Node-owned writes (pod and node status, leases, events) made while the cloud was unreachable, in
+            -- order, to be replayed when it is back. A row names the object, not its content: the replay sends
+            -- the object as it is then (the latest status wins), onto the cloud's copy read afresh.
+            CREATE TABLE outbox (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                key         TEXT NOT NULL,
+                gvr         TEXT NOT NULL,
+                namespace   TEXT NOT NULL,
+                name        TEXT NOT NULL,
+                subresource TEXT NOT NULL,
+                created_at  INTEGER NOT NULL
+            );
+            CREATE INDEX outbox_key ON outbox (key);
+            """),
     ];
 }

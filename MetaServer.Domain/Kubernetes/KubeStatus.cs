@@ -97,6 +97,10 @@ public sealed record KubeStatus(int Code, string Reason, string Message)
             DetailsKind = resource,
         };
 
+    /// <summary>The server cannot do it now (the cloud is unreachable); the client may retry.</summary>
+    public static KubeStatus ServiceUnavailable(string message, int retryAfterSeconds = 5) =>
+        new(503, "ServiceUnavailable", message) { RetryAfterSeconds = retryAfterSeconds };
+
     public static KubeStatus Timeout(string message, int retryAfterSeconds) =>
         new(504, "Timeout", message) { RetryAfterSeconds = retryAfterSeconds };
 

@@ -78,7 +78,7 @@ public sealed class PersistenceTests : IDisposable
         using var db = new SqliteConnection($"Data Source={DatabasePath}");
         db.Open();
         Assert.Equal("wal", db.QuerySingle<string>("PRAGMA journal_mode"));
-        Assert.Equal([1, 2], db.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3], db.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
         var tables = db.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").ToArray();
         Assert.Superset(new HashSet<string> { "meta", "meta_v2", "changes", "store_state", "schema_migrations", "message_receipts" }, tables.ToHashSet());
     }
@@ -96,7 +96,7 @@ public sealed class PersistenceTests : IDisposable
         using (var db = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             db.Open();
-            db.Execute("DROP TABLE message_receipts; DELETE FROM schema_migrations WHERE version > 1;");
+            db.Execute("DROP TABLE message_receipts; DROP TABLE outbox; DELETE FROM schema_migrations WHERE version > 1;");
         }
 
         await using (var server = new EdgeMetaServer(databasePath: DatabasePath))
@@ -108,7 +108,7 @@ public sealed class PersistenceTests : IDisposable
 
         using var check = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
         check.Open();
-        Assert.Equal([1, 2], check.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3], check.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
         Assert.Equal(0, check.QuerySingle<int>("SELECT COUNT(*) FROM message_receipts"));
     }
 

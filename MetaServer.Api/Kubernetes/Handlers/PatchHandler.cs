@@ -60,6 +60,7 @@ internal sealed class PatchHandler(ApiWrites writer, IOptions<KubernetesApiOptio
         })
         {
             DryRun = body.DryRun,
+            Subresource = subresource,
         });
         return WriteAnswers.ToResult(result);
     }

@@ -34,6 +34,7 @@ internal sealed class UpdateHandler(ApiWrites writer, IOptions<KubernetesApiOpti
                 : UpdateRules.Decide(type, subresource, objectName, obj!, current))
         {
             DryRun = input.DryRun,
+            Subresource = subresource,
         });
         return WriteAnswers.ToResult(result);
     }

@@ -1,0 +1,218 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using MetaServer.IntegrationTests.Infrastructure;
+
+namespace MetaServer.IntegrationTests.CloudLink;
+
+/// <summary>
+/// Edge mode against a real upstream: a second EdgeMeta in standalone mode on another loopback port plays the
+/// cloud (it speaks the Kubernetes API, so the link code is the one that talks to a real cluster).
+/// </summary>
+public sealed class CloudLinkTests : IDisposable
+{
+    private static readonly TimeSpan Converge = TimeSpan.FromSeconds(20);
+    private readonly TempFolder _folder = new();
+    private readonly int _cloudPort = FreePort();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string CloudDb => Path.Combine(_folder.Path, "cloud.db");
+
+    private string EdgeDb => Path.Combine(_folder.Path, "edge.db");
+
+    private EdgeMetaServer StartCloud(bool onItsPort = true)
+    {
+        var settings = onItsPort ? new Dictionary<string, string> { ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{_cloudPort}" } : null;
+        var cloud = new EdgeMetaServer(kestrel: true, databasePath: CloudDb, settings: settings);
+        _ = cloud.Address;
+        return cloud;
+    }
+
+    private EdgeMetaServer StartEdge() => new(kestrel: true, databasePath: EdgeDb, settings: new()
+    {
+        ["CloudLink:Server"] = $"http://127.0.0.1:{_cloudPort}",
+        ["CloudLink:ProbeIntervalSeconds"] = "1",
+        ["CloudLink:RequestTimeoutSeconds"] = "3",
+        ["CloudLink:MinBackoffMilliseconds"] = "100",
+        ["CloudLink:MaxBackoffSeconds"] = "1",
+        ["MetaManager:NodeName"] = "edge-1",
+    });
+
+    [Fact]
+    public async Task The_edge_syncs_its_scope_serves_it_offline_across_a_restart_and_converges_when_the_cloud_returns()
+    {
+        var cloud = StartCloud();
+        var c = new HttpClient { BaseAddress = cloud.Address };
+        await SeedCloudAsync(c);
+
+        var edge = StartEdge();
+        var e = new HttpClient { BaseAddress = edge.Address };
+
+        // Sync in: the node's scope, and nothing else.
+        await EventuallyAsync(async () => await Names(e, "/api/v1/pods") == "p1,p3", "the node's pods");
+        await EventuallyAsync(async () => await Names(e, "/api/v1/configmaps") == "cm1", "the referenced configmap only");
+        await EventuallyAsync(async () => await Names(e, "/api/v1/secrets") == "s1", "the referenced secret only");
+        await EventuallyAsync(async () => await Names(e, "/api/v1/services") == "svc1", "services");
+        await EventuallyAsync(async () => await Names(e, "/api/v1/nodes") == "edge-1", "its node only");
+        await EventuallyAsync(async () => await Names(e, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases") == "edge-1", "its lease");
+        var kubectl = new Kubectl(edge.Address, _folder.Path);
+        var pods = await kubectl.RunAsync("get", "pods", "-o", "name");
+        Assert.Equal("pod/p1\npod/p3", pods.Stdout.Trim());
+
+        // An upstream change reaches a local watcher.
+        var list = (await e.GetJsonAsync("/api/v1/namespaces/default/configmaps")).Body;
+        await using (var watch = await WatchStream.OpenAsync(e, "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + list.Meta("resourceVersion")))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await c.PatchJsonAsync("/api/v1/namespaces/default/configmaps/cm1", """{"data":{"k":"v2"}}""", "application/merge-patch+json")).Code);
+            var modified = await watch.NextChangeAsync(Converge);
+            Assert.Equal(("MODIFIED", "v2"), (modified.Type, modified.Object["data"]!["k"]!.GetValue<string>()));
+        }
+
+        // Writes go to the cloud while connected; the cloud's answer is what the client gets.
+        var (created, body) = await e.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"from-edge"},"data":{"a":"1"}}""");
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.Equal(HttpStatusCode.OK, (await c.GetJsonAsync("/api/v1/namespaces/default/configmaps/from-edge")).Code);
+        var updated = await e.PutJsonAsync("/api/v1/namespaces/default/configmaps/from-edge",
+            $$$"""{"metadata":{"name":"from-edge","resourceVersion":"{{{body.Meta("resourceVersion")}}}"},"data":{"a":"2"}}""");
+        Assert.Equal(HttpStatusCode.OK, updated.Code);
+
+        // The cloud goes away.
+        await cloud.DisposeAsync();
+        await EventuallyAsync(async () => await CloudConnectedAsync(e) == false, "the link notices the cloud is gone");
+
+        // Reads and watches keep working from the cache; a write that needs the cloud is refused at once.
+        Assert.Equal(HttpStatusCode.OK, (await e.GetJsonAsync("/api/v1/namespaces/default/pods/p1")).Code);
+        await using (var watch = await WatchStream.OpenAsync(e, "/api/v1/namespaces/default/pods?watch=true"))
+        {
+            Assert.Equal("ADDED", (await watch.NextChangeAsync()).Type);
+        }
+
+        var (refused, status) = await e.PostJsonAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"offline"}}""");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused);
+        Assert.Equal("ServiceUnavailable", status["reason"]!.GetValue<string>());
+        Assert.Contains("unreachable", status["message"]!.GetValue<string>());
+
+        // A node-owned write (pod status) is kept and queued for the cloud.
+        var p1 = (await e.GetJsonAsync("/api/v1/namespaces/default/pods/p1")).Body;
+        p1["status"] = new JsonObject { ["phase"] = "Running", ["podIP"] = "10.1.2.3" };
+        Assert.Equal(HttpStatusCode.OK, (await e.PutJsonAsync("/api/v1/namespaces/default/pods/p1/status", p1.ToJsonString())).Code);
+        Assert.Equal(1, await OutboxDepthAsync(e));
+
+        // The edge restarts while the cloud is still down, and still serves.
+        await edge.DisposeAsync();
+        edge = StartEdge();
+        e = new HttpClient { BaseAddress = edge.Address };
+        Assert.Equal("p1,p3", await Names(e, "/api/v1/pods"));
+        Assert.Equal("Running", (await e.GetJsonAsync("/api/v1/namespaces/default/pods/p1")).Body["status"]!["phase"]!.GetValue<string>());
+        Assert.Equal(1, await OutboxDepthAsync(e));
+
+        // Meanwhile in the cloud (where the edge cannot see it): a pod deleted, a configmap changed.
+        await using (var away = StartCloud(onItsPort: false))
+        {
+            var a = new HttpClient { BaseAddress = away.Address };
+            Assert.Equal(HttpStatusCode.OK, (await a.DeleteJsonAsync("/api/v1/namespaces/default/pods/p3")).Code);
+            Assert.Equal(HttpStatusCode.OK, (await a.PatchJsonAsync("/api/v1/namespaces/default/configmaps/cm1", """{"data":{"k":"v3"}}""", "application/merge-patch+json")).Code);
+        }
+
+        // The cloud comes back: the outbox is drained into it and the edge converges to exactly its state.
+        await using (cloud = StartCloud())
+        {
+            c = new HttpClient { BaseAddress = cloud.Address };
+            await EventuallyAsync(async () => await Names(e, "/api/v1/pods") == "p1", "the pod deleted upstream is deleted here");
+            await EventuallyAsync(async () => (await e.GetJsonAsync("/api/v1/namespaces/default/configmaps/cm1")).Body["data"]?["k"]?.GetValue<string>() == "v3",
+                "the configmap changed upstream is changed here");
+            await EventuallyAsync(async () => await OutboxDepthAsync(e) == 0, "the outbox drains");
+            var upstreamP1 = (await c.GetJsonAsync("/api/v1/namespaces/default/pods/p1")).Body;
+            Assert.Equal(("Running", "10.1.2.3"), (upstreamP1["status"]!["phase"]!.GetValue<string>(), upstreamP1["status"]!["podIP"]!.GetValue<string>()));
+            foreach (var path in new[] { "/api/v1/pods", "/api/v1/configmaps", "/api/v1/secrets", "/api/v1/services" })
+            {
+                await EventuallyAsync(async () => await Contents(e, path) == await Scoped(c, path), $"{path} matches the cloud");
+            }
+        }
+
+        await edge.DisposeAsync();
+    }
+
+    private static async Task SeedCloudAsync(HttpClient c)
+    {
+        foreach (var (path, body) in new[]
+        {
+            ("/api/v1/nodes", """{"metadata":{"name":"edge-1"}}"""),
+            ("/api/v1/nodes", """{"metadata":{"name":"other-node"}}"""),
+            ("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"cm1"},"data":{"k":"v1"}}"""),
+            ("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"cm2"},"data":{"k":"not for this node"}}"""),
+            ("/api/v1/namespaces/default/secrets", """{"metadata":{"name":"s1"},"data":{"t":"c2VjcmV0"}}"""),
+            ("/api/v1/namespaces/default/secrets", """{"metadata":{"name":"s2"},"data":{"t":"b3RoZXI="}}"""),
+            ("/api/v1/namespaces/default/services", """{"metadata":{"name":"svc1"},"spec":{"ports":[{"port":80}]}}"""),
+            ("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", """{"metadata":{"name":"edge-1"},"spec":{"holderIdentity":"edge-1"}}"""),
+            ("/api/v1/namespaces/default/pods", Pod("p1", "edge-1", """ "volumes":[{"name":"cfg","configMap":{"name":"cm1"}}], """, """ "env":[{"name":"T","valueFrom":{"secretKeyRef":{"name":"s1","key":"t"}}}] """)),
+            ("/api/v1/namespaces/default/pods", Pod("p2", "other-node", """ "volumes":[{"name":"cfg","configMap":{"name":"cm2"}}], """, """ "env":[] """)),
+            ("/api/v1/namespaces/default/pods", Pod("p3", "edge-1", "", """ "env":[] """)),
+        })
+        {
+            var (code, answer) = await c.PostJsonAsync(path, body);
+            Assert.True(code == HttpStatusCode.Created, $"{path}: {code} {answer.ToJsonString()}");
+        }
+    }
+
+    private static string Pod(string name, string node, string volumes, string env) => $$$"""
+        {"metadata":{"name":"{{{name}}}"},"spec":{"nodeName":"{{{node}}}",{{{volumes}}}"containers":[{"name":"c","image":"nginx",{{{env}}}}]}}
+        """;
+
+    private static async Task<string> Names(HttpClient client, string path)
+    {
+        var (_, list) = await client.GetJsonAsync(path);
+        return string.Join(",", (list["items"] as JsonArray ?? []).Select(i => i!["metadata"]!["name"]!.GetValue<string>()).Order());
+    }
+
+    // What the edge holds of a type: names and contents, without the fields each server stamps itself.
+    private static async Task<string> Contents(HttpClient client, string path)
+    {
+        var (_, list) = await client.GetJsonAsync(path);
+        return string.Join("\n", (list["items"] as JsonArray ?? []).Select(i => Comparable(i!.AsObject())).Order());
+    }
+
+    // The cloud's objects of a type that are in the edge node's scope.
+    private static async Task<string> Scoped(HttpClient client, string path)
+    {
+        var (_, list) = await client.GetJsonAsync(path);
+        var items = (list["items"] as JsonArray ?? []).Select(i => i!.AsObject()).ToList();
+        var pods = path.EndsWith("/pods", StringComparison.Ordinal);
+        var referenced = path.EndsWith("/configmaps", StringComparison.Ordinal) ? "cm1" : path.EndsWith("/secrets", StringComparison.Ordinal) ? "s1" : null;
+        return string.Join("\n", items
+            .Where(i => !pods || i["spec"]?["nodeName"]?.GetValue<string>() == "edge-1")
+            .Where(i => referenced is null || i.Meta("name") == referenced)
+            .Select(Comparable).Order());
+    }
+
+    private static string Comparable(JsonObject item)
+    {
+        var copy = item.DeepClone().AsObject();
+        copy["metadata"]!.AsObject().Remove("resourceVersion");
+        return copy.ToJsonString();
+    }
+
+    private static async Task<bool?> CloudConnectedAsync(HttpClient edge) =>
+        (await edge.GetJsonAsync("/edgemeta/status")).Body["cloud"]?["connected"]?.GetValue<bool>();
+
+    private static async Task<long> OutboxDepthAsync(HttpClient edge) =>
+        (await edge.GetJsonAsync("/edgemeta/status")).Body["cloud"]!["outboxDepth"]!.GetValue<long>();
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Converge;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for: {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
