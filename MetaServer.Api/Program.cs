@@ -1,6 +1,7 @@
 using MetaServer.Api.Discovery;
 using MetaServer.Api.Kubernetes;
 using MetaServer.Api.Operations;
+using MetaServer.Api.Security;
 using MetaServer.Api.Storage;
 using MetaServer.Api.Watch;
 
@@ -10,11 +11,13 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddKubernetesApi(builder.Configuration);
 builder.Services.AddDiscovery();
 builder.Services.AddWatch(builder.Configuration);
+builder.Services.AddSecurity(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseMiddleware<StatusExceptionMiddleware>();
 app.UseMiddleware<ResponseShapingMiddleware>();
+app.UseSecurity();
 app.MapOperations();
 app.MapDiscovery();
 app.MapOpenApi();
