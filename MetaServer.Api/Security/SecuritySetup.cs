@@ -59,6 +59,14 @@ internal static partial class SecuritySetup
                 {
                     https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
                     https.ServerCertificateSelector = (_, _) => certificates.ServerCertificate;
+                    // Kestrel wants a certificate or selector configured; each handshake then gets the cached
+                    // context of the current certificate instead, which spares SslStream a chain build per connection.
+                    https.OnAuthenticate = (_, ssl) =>
+                    {
+                        ssl.ServerCertificateSelectionCallback = null;
+                        ssl.ServerCertificate = null;
+                        ssl.ServerCertificateContext = certificates.ServerCertificateContext;
+                    };
                     https.ClientCertificateMode = settings.Tls.ClientCertificateMode;
                     // Kestrel would check client certificates against the machine's roots; the certificate
                     // authentication handler checks them against the configured CA instead.

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.Extensions.Options;
@@ -11,15 +12,17 @@ namespace MetaServer.Api.Security;
 /// </summary>
 internal sealed class TlsCertificates
 {
-    private readonly FileBacked<X509Certificate2> _server;
+    private readonly FileBacked<SslStreamCertificateContext> _server;
     private readonly FileBacked<X509Certificate2Collection> _clientCa;
     private long _caGeneration;
 
     public TlsCertificates(IOptions<SecuritySettings> settings, IOptionsMonitorCache<CertificateAuthenticationOptions> optionsCache, ILogger<TlsCertificates> logger)
     {
         var tls = settings.Value.Tls;
-        _server = new FileBacked<X509Certificate2>([tls.CertificateFile!, tls.KeyFile!],
-            () => LoadServerCertificate(tls.CertificateFile!, tls.KeyFile!), tls.ReloadCheckInterval, logger);
+        // The context (certificate plus its chain) is built once per load: built per handshake it would cost a chain build each time.
+        _server = new FileBacked<SslStreamCertificateContext>([tls.CertificateFile!, tls.KeyFile!],
+            () => SslStreamCertificateContext.Create(LoadServerCertificate(tls.CertificateFile!, tls.KeyFile!), null, offline: true),
+            tls.ReloadCheckInterval, logger);
         _clientCa = new FileBacked<X509Certificate2Collection>([tls.ClientCaFile!],
             () => LoadCa(tls.ClientCaFile!), tls.ReloadCheckInterval, logger);
         _clientCa.Reloaded += _ =>
@@ -29,7 +32,9 @@ internal sealed class TlsCertificates
         };
     }
 
-    public X509Certificate2 ServerCertificate => _server.Current;
+    public X509Certificate2 ServerCertificate => _server.Current.TargetCertificate;
+
+    public SslStreamCertificateContext ServerCertificateContext => _server.Current;
 
     public X509Certificate2Collection ClientCa => _clientCa.Current;
 

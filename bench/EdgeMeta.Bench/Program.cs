@@ -9,12 +9,14 @@ using EdgeMeta.Bench;
 //   fetch <url> <file>                          save a response body
 //   serve <port> <onefile> <listfile>           bare Kestrel serving those bytes at /one and /list
 //   watch <baseUrl> <watchers> <rate> <seconds> <serverPid>   fan-out: delivery, delay, memory per idle watcher
+//   gets <url> <concurrency> <seconds> <keepalive|close> [<client.crt> <client.key> <ca.crt>]   GET rate, HTTPS with a client certificate
 return args.FirstOrDefault() switch
 {
     "seed" => await SeedAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3])),
     "list" => await ListAsync(new Uri(args[1]), new Uri(args[2]), int.Parse(args[3])),
     "fetch" => await FetchAsync(args[1], args[2]),
     "serve" => await ServeAsync(int.Parse(args[1]), args[2], args[3]),
+    "gets" => await GetBench.RunAsync(args),
     "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5])),
     _ => Usage(),
 };
