@@ -18,7 +18,8 @@ COPY --from=build /app ./
 RUN mkdir -p /var/lib/edgemeta && chown app:app /var/lib/edgemeta
 USER app
 ENV Storage__Path=/var/lib/edgemeta/edgemeta.db \
-    Kestrel__Endpoints__Http__Url=http://0.0.0.0:10550
+    Kestrel__Endpoints__Http__Url=http://0.0.0.0:10550 \
+    Security__AllowInsecureHttp=true
 EXPOSE 10550
 VOLUME ["/var/lib/edgemeta"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

@@ -4,6 +4,7 @@ using MetaServer.Api.Discovery;
 using MetaServer.Api.Kubernetes;
 using MetaServer.Api.MetaManager;
 using MetaServer.Api.Operations;
+using MetaServer.Api.Security;
 using MetaServer.Api.Storage;
 using MetaServer.Api.Watch;
 
@@ -16,11 +17,13 @@ builder.Services.AddWatch(builder.Configuration);
 builder.Services.AddBus(builder.Configuration);
 builder.Services.AddMetaManager(builder.Configuration);
 builder.Services.AddCloudLink(builder.Configuration);
+builder.Services.AddSecurity(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseMiddleware<StatusExceptionMiddleware>();
 app.UseMiddleware<ResponseShapingMiddleware>();
+app.UseSecurity();
 app.MapOperations();
 app.MapStatus();
 app.MapDiscovery();

@@ -44,7 +44,9 @@ internal static class KubernetesApiEndpoints
     private static async Task<IResult> DispatchAsync(HttpContext http, CustomResources.ResourceRegistry registry, HandlerFactory handlers)
     {
         var catalog = registry.Current;
-        var info = RequestInfoParser.Parse(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.Query["watch"]);
+        // Security has already resolved the request when it runs (to authorize it): not parsed twice.
+        var info = http.Features.Get<RequestInfo>()
+            ?? RequestInfoParser.Parse(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.Query["watch"]);
         if (!info.IsResourceRequest)
         {
             return KubeResults.Status(KubeStatus.PathNotFound());

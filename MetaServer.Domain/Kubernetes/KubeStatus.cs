@@ -89,8 +89,11 @@ public sealed record KubeStatus(int Code, string Reason, string Message)
     public static KubeStatus InternalError(string message) =>
         new(500, "InternalError", $"Internal error occurred: {message}") { Causes = [new("UnexpectedServerResponse", message)] };
 
+    /// <summary>403 about one object, or about the resource as a whole when <paramref name="name"/> is empty.</summary>
     public static KubeStatus Forbidden(string group, string resource, string name, string why) =>
-        new(403, "Forbidden", $"{Qualified(group, resource)} \"{name}\" is forbidden: {why}")
+        new(403, "Forbidden", name.Length == 0
+            ? $"{Qualified(group, resource)} is forbidden: {why}"
+            : $"{Qualified(group, resource)} \"{name}\" is forbidden: {why}")
         {
             DetailsName = name,
             DetailsGroup = group,
@@ -100,6 +103,9 @@ public sealed record KubeStatus(int Code, string Reason, string Message)
     /// <summary>The server cannot do it now (the cloud is unreachable); the client may retry.</summary>
     public static KubeStatus ServiceUnavailable(string message, int retryAfterSeconds = 5) =>
         new(503, "ServiceUnavailable", message) { RetryAfterSeconds = retryAfterSeconds };
+
+    /// <summary>401: the request carries no credentials the server accepts.</summary>
+    public static KubeStatus Unauthorized() => new(401, "Unauthorized", "Unauthorized");
 
     public static KubeStatus Timeout(string message, int retryAfterSeconds) =>
         new(504, "Timeout", message) { RetryAfterSeconds = retryAfterSeconds };

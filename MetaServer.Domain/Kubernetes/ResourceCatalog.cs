@@ -48,6 +48,10 @@ public sealed class ResourceCatalog
         new("storage.k8s.io", "v1", "volumeattachments", "VolumeAttachment", false, "volumeattachment", [], ["status"]),
         new("storage.k8s.io", "v1", "csinodes", "CSINode", false, "csinode", [], []),
         new("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", false, "runtimeclass", [], []),
+        new("rbac.authorization.k8s.io", "v1", "roles", "Role", true, "role", [], []),
+        new("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true, "rolebinding", [], []),
+        new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, "clusterrole", [], []),
+        new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false, "clusterrolebinding", [], []),
         CustomResourceDefinitions,
     ]);
 

@@ -82,6 +82,11 @@ public static class PatchStrategies
             [("storage.k8s.io", "VolumeAttachment")] = Kind(),
             [("storage.k8s.io", "CSINode")] = Kind([("spec.drivers", Merge, "name")]),
             [("node.k8s.io", "RuntimeClass")] = Kind(),
+            // rules, subjects and roleRef carry no patch tags: strategic merge replaces them whole.
+            [("rbac.authorization.k8s.io", "Role")] = Kind(),
+            [("rbac.authorization.k8s.io", "ClusterRole")] = Kind(),
+            [("rbac.authorization.k8s.io", "RoleBinding")] = Kind(),
+            [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = Kind(),
         }.ToFrozenDictionary();
 
     /// <summary>

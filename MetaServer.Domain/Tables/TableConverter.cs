@@ -61,6 +61,10 @@ public static class TableConverter
             [("apiextensions.k8s.io", "customresourcedefinitions")] = new(
                 [TableColumn.ObjectName, new("Created At", "date", "", "When the object was created, from metadata.creationTimestamp.", 0)],
                 (o, _) => [Name(o), o.Obj("metadata").Text("creationTimestamp")]),
+            [("rbac.authorization.k8s.io", "roles")] = new(RbacPrinter.RoleColumns, RbacPrinter.RoleCells),
+            [("rbac.authorization.k8s.io", "clusterroles")] = new(RbacPrinter.RoleColumns, RbacPrinter.RoleCells),
+            [("rbac.authorization.k8s.io", "rolebindings")] = new(RbacPrinter.BindingColumns, RbacPrinter.BindingCells),
+            [("rbac.authorization.k8s.io", "clusterrolebindings")] = new(RbacPrinter.BindingColumns, RbacPrinter.BindingCells),
             [("node.k8s.io", "runtimeclasses")] = new(
                 [TableColumn.ObjectName, TableColumn.Text("Handler", "The CRI handler that runs pods of this class."), TableColumn.Age],
                 (o, now) => [Name(o), o.Text("handler"), Age(o, now)]),

@@ -91,13 +91,13 @@ public sealed class RequestInfoParserTests
     public void Every_built_in_kind_has_its_real_scope()
     {
         var catalog = ResourceCatalog.BuiltIn;
-        string[] clusterScoped = ["nodes", "namespaces", "persistentvolumes", "volumeattachments", "csinodes", "runtimeclasses", "customresourcedefinitions"];
+        string[] clusterScoped = ["nodes", "namespaces", "persistentvolumes", "volumeattachments", "csinodes", "runtimeclasses", "clusterroles", "clusterrolebindings", "customresourcedefinitions"];
 
         foreach (var type in catalog.All)
         {
             Assert.Equal(!clusterScoped.Contains(type.Resource), type.Namespaced);
         }
 
-        Assert.Equal(17, catalog.All.Count);
+        Assert.Equal(21, catalog.All.Count);
     }
 }

@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace MetaServer.IntegrationTests.Infrastructure;
 
-/// <summary>Runs the real kubectl against a server, with a private HOME and cache so runs never share state.</summary>
-public sealed class Kubectl(Uri server, string workFolder)
+/// <summary>
+/// Runs the real kubectl against a server, with a private HOME and cache so runs never share state; with a
+/// kubeconfig (credentials, CA) instead of a bare --server when one is given.
+/// </summary>
+public sealed class Kubectl(Uri server, string workFolder, string? kubeconfig = null)
 {
     public const string Path = "/usr/bin/kubectl";
 
@@ -21,7 +24,11 @@ public sealed class Kubectl(Uri server, string workFolder)
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add("--server=" + server.ToString().TrimEnd('/'));
+        if (kubeconfig is null)
+        {
+            start.ArgumentList.Add("--server=" + server.ToString().TrimEnd('/'));
+        }
+
         start.ArgumentList.Add("--cache-dir=" + System.IO.Path.Combine(workFolder, "cache"));
         foreach (var arg in args)
         {
@@ -29,7 +36,7 @@ public sealed class Kubectl(Uri server, string workFolder)
         }
 
         start.Environment["HOME"] = workFolder;
-        start.Environment["KUBECONFIG"] = System.IO.Path.Combine(workFolder, "no-kubeconfig");
+        start.Environment["KUBECONFIG"] = kubeconfig ?? System.IO.Path.Combine(workFolder, "no-kubeconfig");
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("kubectl did not start");
         process.StandardInput.Close();

@@ -85,7 +85,7 @@ public sealed class PassThroughTests : ServerTest
     {
         var (_, groups) = await Client.GetJsonAsync("/apis");
         var names = groups["groups"]!.AsArray().Select(g => g!["name"]!.GetValue<string>()).ToArray();
-        Assert.Equal(["coordination.k8s.io", "discovery.k8s.io", "storage.k8s.io", "node.k8s.io", "apiextensions.k8s.io"], names);
+        Assert.Equal(["coordination.k8s.io", "discovery.k8s.io", "storage.k8s.io", "node.k8s.io", "rbac.authorization.k8s.io", "apiextensions.k8s.io"], names);
 
         var (code, leases) = await Client.GetJsonAsync("/apis/coordination.k8s.io/v1");
         Assert.Equal(HttpStatusCode.OK, code);

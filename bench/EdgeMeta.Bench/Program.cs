@@ -11,12 +11,14 @@ using EdgeMeta.Bench;
 //   watch <baseUrl> <watchers> <rate> <seconds> <serverPid>   fan-out: delivery, delay, memory per idle watcher
 //   messages <socketPath> <count> <window>      MetaManager: framed inserts then updates of pods, messages/s and ack delay
 //   rawsqlite <folder> <count> <batch> <sync>   the ceiling: the same rows straight into SQLite, rows/s
+//   gets <url> <concurrency> <seconds> <keepalive|close> [<client.crt> <client.key> <ca.crt>]   GET rate, HTTPS with a client certificate
 return args.FirstOrDefault() switch
 {
     "seed" => await SeedAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3])),
     "list" => await ListAsync(new Uri(args[1]), new Uri(args[2]), int.Parse(args[3])),
     "fetch" => await FetchAsync(args[1], args[2]),
     "serve" => await ServeAsync(int.Parse(args[1]), args[2], args[3]),
+    "gets" => await GetBench.RunAsync(args),
     "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5])),
     "messages" => await MessageBench.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3])),
     "rawsqlite" => MessageBench.RawSqlite(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]),

@@ -1,0 +1,105 @@
+using System.Buffers;
+using System.Text.Json;
+using MetaServer.Api.Kubernetes;
+using MetaServer.Domain.Authorization;
+using MetaServer.Domain.Kubernetes;
+
+namespace MetaServer.Api.Security;
+
+/// <summary>
+/// SelfSubjectAccessReview (<c>kubectl auth can-i</c>) and SelfSubjectReview (<c>kubectl auth whoami</c>): the
+/// caller asks about itself. Answered as JSON (kubectl accepts it alongside protobuf) and never stored.
+/// </summary>
+internal static class AccessReviewEndpoints
+{
+    private const int MaxBody = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapAccessReviews(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", ReviewAccessAsync);
+        endpoints.MapPost("/apis/authentication.k8s.io/v1/selfsubjectreviews", (HttpContext http) => Review(Caller(http)));
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReviewAccessAsync(HttpContext http, IServiceProvider services)
+    {
+        var body = await ReadBodyAsync(http);
+        if (body is null)
+        {
+            return KubeResults.Status(KubeStatus.RequestEntityTooLarge(MaxBody));
+        }
+
+        if (AccessReview.Parse(body) is not { } review)
+        {
+            return KubeResults.Status(KubeStatus.Invalid("authorization.k8s.io", "SelfSubjectAccessReview", "",
+                [new StatusCause("FieldValueRequired", "exactly one of nonResourceAttributes or resourceAttributes must be specified", "spec.resourceAttributes")]));
+        }
+
+        // With security off there is no authorizer: everyone may do everything.
+        var decision = services.GetService<RbacAuthorizer>() is { } authorizer
+            ? authorizer.Authorize(review.For(Caller(http)))
+            : new AuthorizationDecision(true, "security is off (Security:Mode=None)");
+        return Json(w => review.WriteAnswer(w, decision), StatusCodes.Status201Created);
+    }
+
+    private static IResult Review(UserInfo user) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", "SelfSubjectReview");
+        w.WriteString("apiVersion", "authentication.k8s.io/v1");
+        w.WriteStartObject("metadata");
+        w.WriteNull("creationTimestamp");
+        w.WriteEndObject();
+        w.WriteStartObject("status");
+        w.WriteStartObject("userInfo");
+        w.WriteString("username", user.Name);
+        w.WriteStartArray("groups");
+        foreach (var group in user.Groups)
+        {
+            w.WriteStringValue(group);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }, StatusCodes.Status201Created);
+
+    private static UserInfo Caller(HttpContext http) => http.Features.Get<UserInfo>() ?? UserInfo.Unsecured;
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > MaxBody)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static IResult Json(Action<Utf8JsonWriter> write, int statusCode)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return KubeResults.Object(buffer.WrittenSpan.ToArray(), statusCode);
+    }
+}
