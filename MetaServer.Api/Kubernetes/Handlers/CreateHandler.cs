@@ -33,6 +33,12 @@ internal sealed class CreateHandler(StoreWriter writer, SqliteStore store, IOpti
             return KubeResults.Status(refused);
         }
 
+        // A create that brings managedFields keeps them, with an Update entry for what its manager set (see WriteManager).
+        if (WriteManager.For(request).RecordUpdate(request.Type, "", name, null, obj!) is { } badManagedFields)
+        {
+            return KubeResults.Status(badManagedFields);
+        }
+
         if (request.Type.Namespaced && await NamespaceMissingAsync(request.Namespace, request.Aborted))
         {
             return KubeResults.Status(KubeStatus.NotFound("", "namespaces", request.Namespace));
