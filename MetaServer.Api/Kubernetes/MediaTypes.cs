@@ -9,8 +9,11 @@ internal static class MediaTypes
     public const string MergePatch = "application/merge-patch+json";
     public const string StrategicMergePatch = "application/strategic-merge-patch+json";
 
+    /// <summary>Server-side apply: the body (YAML, or JSON, which is YAML) is the manager's whole configuration.</summary>
+    public const string ApplyPatch = "application/apply-patch+yaml";
+
     public static readonly string[] ObjectBodies = [Json, Yaml];
-    public static readonly string[] PatchBodies = [JsonPatch, MergePatch, StrategicMergePatch];
+    public static readonly string[] PatchBodies = [JsonPatch, MergePatch, ApplyPatch, StrategicMergePatch];
 
     /// <summary>The bare media type of a Content-Type header, lower-case, without parameters.</summary>
     public static string Essence(string? contentType)

@@ -51,7 +51,13 @@ internal static class RequestBody
             {
                 var bytes = read.Buffer.ToArray();
                 reader.AdvanceTo(read.Buffer.End);
-                return mediaType == MediaTypes.Yaml ? FromYaml(bytes) : new BodyRead(bytes, mediaType, null);
+                // An apply body is YAML too, but keeps its media type: the patch handler tells apply from the others by it.
+                return mediaType switch
+                {
+                    MediaTypes.Yaml => FromYaml(bytes, MediaTypes.Json),
+                    MediaTypes.ApplyPatch => FromYaml(bytes, MediaTypes.ApplyPatch),
+                    _ => new BodyRead(bytes, mediaType, null),
+                };
             }
 
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -59,7 +65,7 @@ internal static class RequestBody
     }
 
     // A YAML body becomes the JSON it stands for, so everything after this reads JSON only.
-    private static BodyRead FromYaml(byte[] yaml)
+    private static BodyRead FromYaml(byte[] yaml, string mediaType)
     {
         var node = Yaml.YamlCodec.ToJson(yaml, out var error);
         if (error is not null)
@@ -69,7 +75,7 @@ internal static class RequestBody
 
         return node is null
             ? BodyRead.Fail(KubeStatus.BadRequest("Object 'Kind' is missing in the YAML body: it holds no object"))
-            : new BodyRead(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), MediaTypes.Json, null);
+            : new BodyRead(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), mediaType, null);
     }
 
     /// <summary>Parses a JSON object, or says (as a 400 Status) why the bytes are not one.</summary>

@@ -13,8 +13,9 @@ namespace MetaServer.Api.Kubernetes;
 internal static class UpdateRules
 {
     /// <param name="currentObject">The stored object already parsed (a patch parsed it as its target), or null.</param>
+    /// <param name="manager">Who the write is recorded for in managedFields; null records nothing (apply records its own).</param>
     public static Mutation Decide(ResourceType type, string subresource, string name, JsonObject candidate, StoredObject current,
-        JsonObject? currentObject = null)
+        JsonObject? currentObject = null, WriteManager? manager = null)
     {
         currentObject ??= JsonNode.Parse(current.Value)!.AsObject();
         var currentMeta = (JsonObject)currentObject["metadata"]!;
@@ -77,6 +78,11 @@ internal static class UpdateRules
         if (result["metadata"] is JsonObject resultMeta && resultMeta.ContainsKey("deletionTimestamp") && !HasFinalizers(resultMeta))
         {
             return Mutation.Remove;
+        }
+
+        if (manager?.RecordUpdate(type, subresource, name, current.Value, result) is { } invalid)
+        {
+            return Mutation.Refuse(invalid);
         }
 
         return new Mutation.Put(result);

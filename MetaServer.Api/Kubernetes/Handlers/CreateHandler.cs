@@ -34,6 +34,12 @@ internal sealed class CreateHandler(ApiWrites writer, IOptions<KubernetesApiOpti
             return KubeResults.Status(refused);
         }
 
+        // A create that brings managedFields keeps them, with an Update entry for what its manager set (see WriteManager).
+        if (WriteManager.For(request).RecordUpdate(request.Type, "", name, null, obj!) is { } badManagedFields)
+        {
+            return KubeResults.Status(badManagedFields);
+        }
+
         var type = request.Type;
         var write = new ObjectWrite(type, request.Namespace, name, current =>
             current is null

@@ -27,11 +27,11 @@ internal sealed class UpdateHandler(ApiWrites writer, IOptions<KubernetesApiOpti
             return KubeResults.Status(error);
         }
 
-        var (type, subresource, objectName) = (request.Type, request.Info.Subresource, request.Name);
+        var (type, subresource, objectName, manager) = (request.Type, request.Info.Subresource, request.Name, WriteManager.For(request));
         var result = await writer.WriteAsync(new ObjectWrite(type, request.Namespace, objectName, current =>
             current is null
                 ? Mutation.Refuse(KubeStatus.NotFound(type.Group, type.Resource, objectName))
-                : UpdateRules.Decide(type, subresource, objectName, obj!, current))
+                : UpdateRules.Decide(type, subresource, objectName, obj!, current, manager: manager))
         {
             DryRun = input.DryRun,
             Subresource = subresource,
