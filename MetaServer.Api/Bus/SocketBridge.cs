@@ -136,7 +136,9 @@ internal sealed partial class SocketBridge(MessageBus bus, IOptions<SocketOption
         await Task.Yield();
         try
         {
-            while (await SocketFraming.ReadAsync(peer.Stream, _options.SocketMaxFrameSize, stoppingToken) is { } message)
+            // Frames are read through a buffer: one receive brings in many small frames, not two receives per frame.
+            await using var input = new BufferedStream(peer.Stream, 64 * 1024);
+            while (await SocketFraming.ReadAsync(input, _options.SocketMaxFrameSize, stoppingToken) is { } message)
             {
                 // SendAsync hands an answer to a pending send-and-wait first (what SendResponse does), and queues
                 // anything else for the target; asking SendResponse first would log every ordinary answer as unclaimed.

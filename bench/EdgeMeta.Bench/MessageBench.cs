@@ -17,11 +17,13 @@ internal static class MessageBench
     /// Sends <paramref name="count"/> inserts then as many updates, keeping up to <paramref name="window"/> unanswered;
     /// prints messages/s and the delay from send to the OK answer.
     /// </summary>
-    public static async Task<int> RunAsync(string socketPath, int count, int window)
+    public static async Task<int> RunAsync(string socketPath, int count, int window, string prefix = "bench", bool quiet = false)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
         await using var stream = new NetworkStream(socket, ownsSocket: false);
+        // Answers are read through a buffer: one receive brings many small frames.
+        await using var input = new BufferedStream(stream, 64 * 1024);
         var pods = Enumerable.Range(0, count).Select(PodFactory.Pod).ToArray();
         Console.Error.WriteLine($"pod body: {Encoding.UTF8.GetByteCount(pods[0])} bytes");
         foreach (var operation in new[] { "insert", "update" })
@@ -30,6 +32,7 @@ internal static class MessageBench
             for (var i = 0; i < count; i++)
             {
                 var pod = JsonNode.Parse(pods[i])!.AsObject();
+                pod["metadata"]!["name"] = $"{prefix}-{i:D5}";
                 if (operation == "update")
                 {
                     // A real change (a no-op update commits nothing and would flatter the figure).
@@ -50,20 +53,21 @@ internal static class MessageBench
                 var header = new byte[12];
                 for (var answered = 0; answered < count;)
                 {
-                    await stream.ReadExactlyAsync(header);
+                    await input.ReadExactlyAsync(header);
                     var length = (header[8] << 24) | (header[9] << 16) | (header[10] << 8) | header[11];
                     var body = new byte[length];
-                    await stream.ReadExactlyAsync(body);
-                    var answer = JsonNode.Parse(body)!;
-                    var parent = answer["header"]?["parent_msg_id"]?.GetValue<string>();
+                    await input.ReadExactlyAsync(body);
+                    // Only the two fields that matter are read, so the client costs the shared cores little.
+                    var (parent, content) = AnswerFields(body);
                     if (parent is null || !parent.StartsWith(operation + "-", StringComparison.Ordinal))
                     {
                         continue; // not an answer to this phase
                     }
 
-                    var i = int.Parse(parent.AsSpan(operation.Length + 1));
+                    var rest = parent.AsSpan(operation.Length + 1);
+                    var i = int.Parse(rest[..rest.IndexOf('-')]);
                     delays[i] = Stopwatch.GetElapsedTime(sentAt[i]).TotalMilliseconds;
-                    if (answer["content"]?.GetValue<string>() != "OK")
+                    if (content != "OK")
                     {
                         Interlocked.Increment(ref failures);
                     }
@@ -82,6 +86,11 @@ internal static class MessageBench
             await reader;
             clock.Stop();
             Array.Sort(delays);
+            if (quiet)
+            {
+                continue;
+            }
+
             Console.WriteLine(FormattableString.Invariant(
                 $"BENCH messages op={operation} count={count} window={window} seconds={clock.Elapsed.TotalSeconds:F3} per_second={count / clock.Elapsed.TotalSeconds:F0} p50_ms={delays[count / 2]:F1} p99_ms={delays[(int)(count * 0.99)]:F1} failures={failures}"));
         }
@@ -89,11 +98,45 @@ internal static class MessageBench
         return 0;
     }
 
+    private static (string? Parent, string? Content) AnswerFields(byte[] json)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(json);
+        string? parent = null, content = null;
+        var depth = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray:
+                    depth++;
+                    break;
+                case System.Text.Json.JsonTokenType.EndObject or System.Text.Json.JsonTokenType.EndArray:
+                    depth--;
+                    break;
+                case System.Text.Json.JsonTokenType.PropertyName when reader.ValueTextEquals("parent_msg_id"):
+                    reader.Read();
+                    parent = reader.GetString();
+                    break;
+                case System.Text.Json.JsonTokenType.PropertyName when depth == 1 && reader.ValueTextEquals("content"):
+                    reader.Read();
+                    content = reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+                    if (reader.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                    }
+
+                    break;
+            }
+        }
+
+        return (parent, content);
+    }
+
     private static byte[] Frame(int i, string operation, JsonObject pod)
     {
         var message = new JsonObject
         {
-            ["header"] = new JsonObject { ["msg_id"] = $"{operation}-{i}", ["timestamp"] = 1 },
+            ["header"] = new JsonObject { ["msg_id"] = $"{operation}-{i}-{Guid.NewGuid():N}", ["timestamp"] = 1 },
             ["route"] = new JsonObject
             {
                 ["source"] = "edgecontroller",

@@ -9,7 +9,8 @@ using EdgeMeta.Bench;
 //   fetch <url> <file>                          save a response body
 //   serve <port> <onefile> <listfile>           bare Kestrel serving those bytes at /one and /list
 //   watch <baseUrl> <watchers> <rate> <seconds> <serverPid>   fan-out: delivery, delay, memory per idle watcher
-//   messages <socketPath> <count> <window>      MetaManager: framed inserts then updates of pods, messages/s and ack delay
+//   messages <socketPath> <count> <window> [prefix] [quiet]   MetaManager: framed inserts then updates of pods, messages/s and ack delay
+//   cloudsync <serverBinary> <folder> <pods> <changes>   edge mode: initial sync, upstream change → local watcher, resync
 //   rawsqlite <folder> <count> <batch> <sync>   the ceiling: the same rows straight into SQLite, rows/s
 //   gets <url> <concurrency> <seconds> <keepalive|close> [<client.crt> <client.key> <ca.crt>]   GET rate, HTTPS with a client certificate
 return args.FirstOrDefault() switch
@@ -20,7 +21,8 @@ return args.FirstOrDefault() switch
     "serve" => await ServeAsync(int.Parse(args[1]), args[2], args[3]),
     "gets" => await GetBench.RunAsync(args),
     "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5])),
-    "messages" => await MessageBench.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3])),
+    "messages" => await MessageBench.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? args[4] : "bench", args.Length > 5 && args[5] == "quiet"),
+    "cloudsync" => await CloudLinkBench.RunAsync(args[1], args[2], int.Parse(args[3]), int.Parse(args[4])),
     "rawsqlite" => MessageBench.RawSqlite(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]),
     _ => Usage(),
 };
