@@ -51,7 +51,12 @@ internal static class RequestBody
             {
                 var bytes = read.Buffer.ToArray();
                 reader.AdvanceTo(read.Buffer.End);
-                return mediaType == MediaTypes.Yaml ? FromYaml(bytes) : new BodyRead(bytes, mediaType, null);
+                return mediaType switch
+                {
+                    MediaTypes.Yaml => FromYaml(bytes),
+                    MediaTypes.Protobuf => FromProtobuf(bytes, request.HttpContext, accepted),
+                    _ => new BodyRead(bytes, mediaType, null),
+                };
             }
 
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -70,6 +75,20 @@ internal static class RequestBody
         return node is null
             ? BodyRead.Fail(KubeStatus.BadRequest("Object 'Kind' is missing in the YAML body: it holds no object"))
             : new BodyRead(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), MediaTypes.Json, null);
+    }
+
+    // A protobuf body becomes the JSON it stands for too; kinds without a protobuf form refuse it (415).
+    private static BodyRead FromProtobuf(byte[] body, HttpContext http, IReadOnlyList<string> accepted)
+    {
+        if (ProtobufExchange.Of(http) is not { } exchange)
+        {
+            return BodyRead.Fail(KubeStatus.UnsupportedMediaType(MediaTypes.Protobuf, accepted.Where(t => t != MediaTypes.Protobuf)));
+        }
+
+        var json = Domain.Protobuf.KubeProtobuf.DecodeToJson(body, Domain.Protobuf.WireSchema.Default, exchange.Type.ApiVersion, exchange.Type.Kind, out var error);
+        return json is null
+            ? BodyRead.Fail(KubeStatus.BadRequest("the body of the request could not be decoded as protobuf: " + error))
+            : new BodyRead(json, MediaTypes.Json, null);
     }
 
     /// <summary>Parses a JSON object, or says (as a 400 Status) why the bytes are not one.</summary>
