@@ -137,7 +137,10 @@ internal sealed partial class SocketBridge(MessageBus bus, IOptions<SocketOption
         try
         {
             // Frames are read through a buffer: one receive brings in many small frames, not two receives per frame.
-            await using var input = new BufferedStream(peer.Stream, 64 * 1024);
+            // Not disposed here: the connection is closed by Drop, after the reason has been logged.
+#pragma warning disable CA2000
+            var input = new BufferedStream(peer.Stream, 64 * 1024);
+#pragma warning restore CA2000
             while (await SocketFraming.ReadAsync(input, _options.SocketMaxFrameSize, stoppingToken) is { } message)
             {
                 // SendAsync hands an answer to a pending send-and-wait first (what SendResponse does), and queues

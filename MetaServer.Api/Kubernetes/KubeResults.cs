@@ -8,9 +8,19 @@ internal sealed class ObjectResult(byte[] json, int statusCode = StatusCodes.Sta
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = statusCode;
-        httpContext.Response.ContentType = MediaTypes.Json;
-        httpContext.Response.ContentLength = json.Length;
-        return httpContext.Response.Body.WriteAsync(json).AsTask();
+        var body = json;
+        if (ProtobufExchange.Of(httpContext) is { Answer: true } exchange)
+        {
+            body = ProtobufAnswer.Object(exchange, json);
+            httpContext.Response.ContentType = MediaTypes.Protobuf;
+        }
+        else
+        {
+            httpContext.Response.ContentType = MediaTypes.Json;
+        }
+
+        httpContext.Response.ContentLength = body.Length;
+        return httpContext.Response.Body.WriteAsync(body).AsTask();
     }
 }
 
@@ -22,6 +32,12 @@ internal sealed class StatusResult(KubeStatus status) : IResult
         var bytes = status.ToUtf8Json();
         httpContext.Response.StatusCode = status.Code;
         httpContext.Response.ContentType = MediaTypes.Json;
+        if (ProtobufExchange.Answers(httpContext))
+        {
+            bytes = ProtobufAnswer.Status(bytes);
+            httpContext.Response.ContentType = MediaTypes.Protobuf;
+        }
+
         httpContext.Response.ContentLength = bytes.Length;
         if (status.RetryAfterSeconds is { } retry)
         {

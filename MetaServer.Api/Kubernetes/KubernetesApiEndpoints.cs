@@ -58,9 +58,17 @@ internal static class KubernetesApiEndpoints
             return KubeResults.Status(KubeStatus.PathNotFound());
         }
 
-        if (MediaTypes.Negotiate(http.Request.Headers.Accept) is not { } format)
+        var message = ProtobufExchange.MessageOf(type);
+        if (MediaTypes.Negotiate(http.Request.Headers.Accept, message is not null) is not { } format)
         {
-            return KubeResults.Status(KubeStatus.NotAcceptable([MediaTypes.Json, MediaTypes.TableV1]));
+            return KubeResults.Status(KubeStatus.NotAcceptable(message is null
+                ? [MediaTypes.Json, MediaTypes.TableV1]
+                : [MediaTypes.Json, MediaTypes.TableV1, MediaTypes.Protobuf]));
+        }
+
+        if (message is not null)
+        {
+            http.Features.Set(new ProtobufExchange(type, message, format == MediaTypes.Format.Protobuf));
         }
 
         var handler = handlers.For(info.Verb);

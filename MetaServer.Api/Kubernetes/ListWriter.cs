@@ -30,6 +30,12 @@ internal static class ListWriter
             return;
         }
 
+        if (ProtobufExchange.Of(response.HttpContext) is { Answer: true } exchange)
+        {
+            await WriteProtobufAsync(response, type, exchange, options, cursor, cancellationToken);
+            return;
+        }
+
         var revision = cursor.SnapshotRevision;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = MediaTypes.Json;
@@ -95,6 +101,39 @@ internal static class ListWriter
         WriteEnvelopeStart(pipe, type, revision, continueToken);
         pipe.Write(page.WrittenSpan);
         pipe.Write("]}"u8);
+        await pipe.FlushAsync(cancellationToken);
+    }
+
+    // The protobuf form: each item converted from its stored JSON as it is read; the converted items are held
+    // until the last, since the envelope states their total length before them.
+    private static async Task WriteProtobufAsync(HttpResponse response, ResourceType type, ProtobufExchange exchange, ListOptions options,
+        ObjectCursor cursor, CancellationToken cancellationToken)
+    {
+        var matcher = new ObjectMatcher(options);
+        using var list = new Domain.Protobuf.ProtobufList(exchange.Message);
+        string? lastKey = null;
+        string? continueToken = null;
+        while (cursor.Read())
+        {
+            if (!matcher.Matches(cursor))
+            {
+                continue;
+            }
+
+            if (list.Count == options.Limit)
+            {
+                continueToken = new ContinueToken(cursor.SnapshotRevision, lastKey!).Encode();
+                break;
+            }
+
+            lastKey = cursor.Key;
+            list.Add(cursor.Value);
+        }
+
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = MediaTypes.Protobuf;
+        var pipe = response.BodyWriter;
+        list.WriteTo(pipe, type.ApiVersion, type.ListKind, cursor.SnapshotRevision.ToString(CultureInfo.InvariantCulture), continueToken);
         await pipe.FlushAsync(cancellationToken);
     }
 

@@ -56,6 +56,7 @@ internal static class RequestBody
                 {
                     MediaTypes.Yaml => FromYaml(bytes, MediaTypes.Json),
                     MediaTypes.ApplyPatch => FromYaml(bytes, MediaTypes.ApplyPatch),
+                    MediaTypes.Protobuf => FromProtobuf(bytes, request.HttpContext, accepted),
                     _ => new BodyRead(bytes, mediaType, null),
                 };
             }
@@ -76,6 +77,20 @@ internal static class RequestBody
         return node is null
             ? BodyRead.Fail(KubeStatus.BadRequest("Object 'Kind' is missing in the YAML body: it holds no object"))
             : new BodyRead(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), mediaType, null);
+    }
+
+    // A protobuf body becomes the JSON it stands for too; kinds without a protobuf form refuse it (415).
+    private static BodyRead FromProtobuf(byte[] body, HttpContext http, IReadOnlyList<string> accepted)
+    {
+        if (ProtobufExchange.Of(http) is not { } exchange)
+        {
+            return BodyRead.Fail(KubeStatus.UnsupportedMediaType(MediaTypes.Protobuf, accepted.Where(t => t != MediaTypes.Protobuf)));
+        }
+
+        var json = Domain.Protobuf.KubeProtobuf.DecodeToJson(body, Domain.Protobuf.WireSchema.Default, exchange.Type.ApiVersion, exchange.Type.Kind, out var error);
+        return json is null
+            ? BodyRead.Fail(KubeStatus.BadRequest("the body of the request could not be decoded as protobuf: " + error))
+            : new BodyRead(json, MediaTypes.Json, null);
     }
 
     /// <summary>Parses a JSON object, or says (as a 400 Status) why the bytes are not one.</summary>

@@ -8,8 +8,11 @@ using MetaServer.Domain.Tables;
 
 namespace MetaServer.Api.Watch;
 
-/// <summary>Writes watch events, one JSON object per line, splicing stored object bytes as they are.</summary>
-internal sealed class EventStream(PipeWriter pipe, ResourceType type, TableOptions? table, TimeProvider clock)
+/// <summary>
+/// Writes watch events, one JSON object per line, splicing stored object bytes as they are; or, for a protobuf
+/// watch, length-prefixed WatchEvent frames each carrying its object enveloped.
+/// </summary>
+internal sealed class EventStream(PipeWriter pipe, ResourceType type, TableOptions? table, TimeProvider clock, ProtobufExchange? protobuf = null)
 {
     private const int FlushThreshold = 32 * 1024;
     private bool _columnsSent;
@@ -29,6 +32,15 @@ internal sealed class EventStream(PipeWriter pipe, ResourceType type, TableOptio
 
     private void Write(string eventType, ReadOnlySpan<byte> objectJson)
     {
+        if (protobuf is not null)
+        {
+            var envelope = eventType == "ERROR"
+                ? ProtobufAnswer.Status(objectJson.ToArray())
+                : Domain.Protobuf.KubeProtobuf.EncodeObject(protobuf.Message, type.ApiVersion, type.Kind, objectJson);
+            Domain.Protobuf.KubeProtobuf.WriteWatchFrame(pipe, eventType, envelope);
+            return;
+        }
+
         pipe.Write(eventType switch
         {
             "ADDED" => "{\"type\":\"ADDED\",\"object\":"u8,

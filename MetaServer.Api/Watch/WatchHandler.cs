@@ -72,13 +72,14 @@ internal sealed partial class WatchHandler(
     {
         var response = request.Http.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = table is null ? MediaTypes.Json : MediaTypes.TableV1;
+        var protobuf = ProtobufExchange.Of(request.Http) is { Answer: true } exchange ? exchange : null;
+        response.ContentType = table is not null ? MediaTypes.TableV1 : protobuf is not null ? MediaTypes.ProtobufWatch : MediaTypes.Json;
         response.Headers.CacheControl = "no-cache, private";
         await response.StartAsync(request.Aborted);
 
         using var timeout = new CancellationTokenSource(Timeout(options));
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, request.Aborted, watcher.CutOffToken);
-        var stream = new EventStream(response.BodyWriter, request.Type, table, clock);
+        var stream = new EventStream(response.BodyWriter, request.Type, table, clock, protobuf);
         var filter = new EventFilter(options);
 
         var from = options.Start switch
