@@ -26,7 +26,7 @@ internal sealed record SyncedResource(ResourceType Type, string? Namespace, stri
 /// <summary>
 /// The node's scope, as KubeEdge's edge controller keeps it: its Node, its Lease, the pods bound to it, the
 /// configmaps, secrets, service accounts and claims those pods reference, the namespaces, services, endpoints and
-/// endpoint slices, and any extra resources configured.
+/// endpoint slices, the RBAC objects (authorization is decided locally), and any extra resources configured.
 /// </summary>
 internal static class SyncScope
 {
@@ -47,6 +47,15 @@ internal static class SyncScope
             new(catalog.Find("discovery.k8s.io", "v1", "endpointslices")!, null, null, false),
             new(catalog.Find("coordination.k8s.io", "v1", "leases")!, "kube-node-lease", "metadata.name=" + node, false),
         };
+        // RBAC is evaluated locally, so it keeps deciding while the cloud is unreachable.
+        foreach (var resource in new[] { "roles", "rolebindings", "clusterroles", "clusterrolebindings" })
+        {
+            if (catalog.Find("rbac.authorization.k8s.io", "v1", resource) is { } rbac)
+            {
+                resources.Add(new SyncedResource(rbac, null, null, false));
+            }
+        }
+
         foreach (var type in extra)
         {
             if (!resources.Any(r => r.Type == type))

@@ -134,6 +134,115 @@ public sealed class CloudLinkTests : IDisposable
         await edge.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Disconnect_and_reconnect_cycles_under_steady_upstream_writes_leave_the_edge_equal_to_the_cloud()
+    {
+        var cloud = StartCloud();
+        await using var edge = StartEdge();
+        var e = edge.CreateClient();
+        using var stop = new CancellationTokenSource();
+        var writes = 0;
+        // A steady writer on the cloud: pods on this node created, relabelled and deleted, across the outages.
+        var writer = Task.Run(async () =>
+        {
+            using var c = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_cloudPort}"), Timeout = TimeSpan.FromSeconds(2) };
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                try
+                {
+                    var name = $"w{n % 40}";
+                    var path = $"/api/v1/namespaces/default/pods/{name}";
+                    var (code, _) = (n / 40 % 3) switch
+                    {
+                        0 => await c.PostJsonAsync("/api/v1/namespaces/default/pods", Pod(name, "edge-1", "", """ "env":[] """)),
+                        1 => await c.PatchJsonAsync(path, $$$"""{"metadata":{"labels":{"n":"{{{n}}}"} } }""", "application/merge-patch+json"),
+                        _ => await c.DeleteJsonAsync(path),
+                    };
+                    if ((int)code < 300)
+                    {
+                        Interlocked.Increment(ref writes);
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    // The cloud is down this moment: the write is not made, and the cloud stays the truth.
+                }
+
+                await Task.Delay(5);
+            }
+        });
+
+        for (var cycle = 0; cycle < 4; cycle++)
+        {
+            await EventuallyAsync(async () => await CloudConnectedAsync(e) == true, $"connected in cycle {cycle}");
+            await Task.Delay(300);
+            await cloud.DisposeAsync();
+            await EventuallyAsync(async () => await CloudConnectedAsync(e) == false, $"disconnected in cycle {cycle}");
+            cloud = StartCloud();
+        }
+
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await writer;
+        await using (cloud)
+        {
+            var c = new HttpClient { BaseAddress = cloud.Address };
+            Assert.True(writes > 50, $"only {writes} upstream writes were made");
+            await EventuallyAsync(async () => await Contents(e, "/api/v1/pods") == await Scoped(c, "/api/v1/pods"), "the edge's pods equal the cloud's");
+        }
+    }
+
+    [Fact]
+    public async Task Authorization_synced_from_the_cloud_decides_the_same_while_the_cloud_is_unreachable()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var cloud = StartCloud();
+        var c = new HttpClient { BaseAddress = cloud.Address };
+        foreach (var (path, body) in new[]
+        {
+            ("/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", """{"metadata":{"name":"cm-reader"},"rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["get","list"]}]}"""),
+            ("/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", """{"metadata":{"name":"reader"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"cm-reader"},"subjects":[{"kind":"ServiceAccount","name":"reader","namespace":"default"}]}"""),
+        })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await c.PostJsonAsync(path, body)).Code);
+        }
+
+        var settings = new Dictionary<string, string>
+        {
+            ["CloudLink:Server"] = $"http://127.0.0.1:{_cloudPort}",
+            ["CloudLink:ProbeIntervalSeconds"] = "1",
+            ["CloudLink:MinBackoffMilliseconds"] = "100",
+            ["CloudLink:MaxBackoffSeconds"] = "1",
+            ["MetaManager:NodeName"] = "edge-1",
+            ["Security:Mode"] = "Enforce",
+            ["Security:ServiceAccounts:Issuers:0"] = TestTokens.Issuer,
+            ["Security:ServiceAccounts:KeyFiles:0"] = TestTokens.WritePublicKey(key, _folder.Path, "sa"),
+        };
+        await using var edge = new EdgeMetaServer(databasePath: EdgeDb, settings: settings);
+        var reader = edge.CreateClient();
+        reader.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            TestTokens.ServiceAccount(key, "default", "reader"));
+        await EventuallyAsync(async () => (await reader.GetJsonAsync("/api/v1/namespaces/default/configmaps")).Code == HttpStatusCode.OK,
+            "the role binding synced from the cloud allows the reader to list configmaps");
+
+        async Task AssertDecisionsAsync()
+        {
+            Assert.Equal(HttpStatusCode.OK, (await reader.GetJsonAsync("/api/v1/namespaces/default/configmaps")).Code);
+            var (code, status) = await reader.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/anything");
+            Assert.Equal(HttpStatusCode.Forbidden, code);
+            Assert.Contains("system:serviceaccount:default:reader", status["message"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetJsonAsync("/api/v1/namespaces/default/secrets")).Code);
+            var anonymous = edge.CreateClient();
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetJsonAsync("/api/v1/namespaces/default/configmaps")).Code);
+        }
+
+        await AssertDecisionsAsync();
+        await cloud.DisposeAsync();
+        await EventuallyAsync(async () => (await (await edge.CreateClient().GetAsync("/readyz?verbose")).Content.ReadAsStringAsync()).Contains("disconnected"),
+            "the edge notices the cloud is gone");
+        await AssertDecisionsAsync();
+    }
+
     private static async Task SeedCloudAsync(HttpClient c)
     {
         foreach (var (path, body) in new[]

@@ -27,7 +27,7 @@ internal static class CloudLinkBench
 
         // Initial sync: pods created upstream until the edge holds them all.
         var clock = Stopwatch.StartNew();
-        await ParallelAsync(count, 16, i => PostAsync(c, "/api/v1/namespaces/default/pods", PodFactory.Pod(i)));
+        await ParallelAsync(count, 16, i => PostAsync(c, "/api/v1/namespaces/default/pods", OnThisNode(PodFactory.Pod(i))));
         var created = clock.Elapsed;
         await UntilAsync(async () => await CountAsync(e, "/api/v1/pods") == count);
         Console.WriteLine(FormattableString.Invariant(
@@ -90,6 +90,14 @@ internal static class CloudLinkBench
         back.Kill(entireProcessTree: true);
         edge.Kill(entireProcessTree: true);
         return 0;
+    }
+
+    // Every pod is bound to the edge's node, so all of them are in its scope.
+    private static string OnThisNode(string pod)
+    {
+        var node = JsonNode.Parse(pod)!;
+        node["spec"]!["nodeName"] = "edge-1";
+        return node.ToJsonString();
     }
 
     private static async Task<Process> StartAsync(string server, Uri url, string database, params string[] extra)
