@@ -16,6 +16,9 @@ public abstract record Mutation
     /// <summary>Store this object; the writer stamps its resourceVersion.</summary>
     public sealed record Put(JsonObject Object, string? UpstreamResourceVersion = null) : Mutation;
 
+    /// <summary>Store an object serialized beforehand (<see cref="PreparedObject"/>); the writer splices its revision in.</summary>
+    public sealed record PutPrepared(PreparedObject Object, string? UpstreamResourceVersion = null) : Mutation;
+
     /// <summary>Remove the stored object.</summary>
     public sealed record Delete : Mutation;
 

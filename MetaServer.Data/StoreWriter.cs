@@ -310,24 +310,26 @@ public sealed partial class StoreWriter : IAsyncDisposable
                     var value = Serialize(put.Object, buffer).ToArray();
                     var labels = JsonText(SelectableFields.ExtractLabels(put.Object));
                     var fields = JsonText(SelectableFields.Extract(write.Type.Group, write.Type.Resource, put.Object));
-                    var stored = new StoredObject(write.Key, revision, upstream, value);
-                    var type = current is null ? ChangeType.Added : ChangeType.Modified;
-                    var u = statements.Upsert;
-                    u.Parameters["$key"].Value = write.Key;
-                    u.Parameters["$gvr"].Value = write.Type.Gvr;
-                    u.Parameters["$namespace"].Value = write.Namespace;
-                    u.Parameters["$name"].Value = write.Name;
-                    u.Parameters["$rv"].Value = revision;
-                    u.Parameters["$urv"].Value = (object?)upstream ?? DBNull.Value;
-                    u.Parameters["$labels"].Value = (object?)labels ?? DBNull.Value;
-                    u.Parameters["$fields"].Value = (object?)fields ?? DBNull.Value;
-                    u.Parameters["$value"].Value = value;
-                    u.ExecuteNonQuery();
-                    var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
-                        value, labels, fields, currentLabels, currentFields);
-                    RecordChange(statements, change, current, tx.Now);
-                    tx.Changes.Add(change);
-                    return new WriteResult.Committed(stored, type);
+                    return Store(tx, write, current, currentLabels, currentFields, revision, value, upstream, labels, fields);
+                }
+
+            case Mutation.PutPrepared prepared:
+                {
+                    var upstream = prepared.UpstreamResourceVersion ?? current?.UpstreamResourceVersion;
+                    if (current is not null && upstream == current.UpstreamResourceVersion && prepared.Object.Equals(current.Value, current.ResourceVersion))
+                    {
+                        return new WriteResult.Unchanged(current);
+                    }
+
+                    if (write.DryRun)
+                    {
+                        return new WriteResult.WouldCommit(new StoredObject(write.Key, current?.ResourceVersion ?? 0, upstream,
+                            prepared.Object.With(current?.ResourceVersion ?? 0)), current is null ? ChangeType.Added : ChangeType.Modified);
+                    }
+
+                    var revision = ++tx.Revision;
+                    var value = prepared.Object.With(revision);
+                    return Store(tx, write, current, currentLabels, currentFields, revision, value, upstream, prepared.Object.Labels, prepared.Object.Fields);
                 }
 
             case Mutation.Delete when current is null:
@@ -359,6 +361,29 @@ public sealed partial class StoreWriter : IAsyncDisposable
             default:
                 throw new InvalidOperationException($"unknown mutation {decision.GetType().Name}");
         }
+    }
+
+    private static WriteResult.Committed Store(Transaction tx, ObjectWrite write, StoredObject? current, string? currentLabels,
+        string? currentFields, long revision, byte[] value, string? upstream, string? labels, string? fields)
+    {
+        var statements = tx.Statements;
+        var type = current is null ? ChangeType.Added : ChangeType.Modified;
+        var u = statements.Upsert;
+        u.Parameters["$key"].Value = write.Key;
+        u.Parameters["$gvr"].Value = write.Type.Gvr;
+        u.Parameters["$namespace"].Value = write.Namespace;
+        u.Parameters["$name"].Value = write.Name;
+        u.Parameters["$rv"].Value = revision;
+        u.Parameters["$urv"].Value = (object?)upstream ?? DBNull.Value;
+        u.Parameters["$labels"].Value = (object?)labels ?? DBNull.Value;
+        u.Parameters["$fields"].Value = (object?)fields ?? DBNull.Value;
+        u.Parameters["$value"].Value = value;
+        u.ExecuteNonQuery();
+        var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
+            value, labels, fields, currentLabels, currentFields);
+        RecordChange(statements, change, current, tx.Now);
+        tx.Changes.Add(change);
+        return new WriteResult.Committed(new StoredObject(write.Key, revision, upstream, value), type);
     }
 
     private static StoredObject? ReadCurrent(Statements statements, string key, out string? labels, out string? fields)
@@ -419,7 +444,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }
     }
 
-    private static ReadOnlySpan<byte> Serialize(JsonObject obj, ArrayBufferWriter<byte> buffer)
+    internal static ReadOnlySpan<byte> Serialize(JsonObject obj, ArrayBufferWriter<byte> buffer)
     {
         buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
@@ -430,7 +455,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         return buffer.WrittenSpan;
     }
 
-    private static string? JsonText(IReadOnlyDictionary<string, string> map)
+    internal static string? JsonText(IReadOnlyDictionary<string, string> map)
     {
         if (map.Count == 0)
         {

@@ -259,7 +259,9 @@ internal sealed partial class MetaManagerService(
                         return null;
                     }
 
-                    var write = new ObjectWrite(kind, kind.Namespaced ? resource.Namespace : "", resource.Name!, _ => new Mutation.Put(obj, upstream));
+                    // Serialized here, on the intake, so the writer thread only splices the revision in.
+                    var prepared = PreparedObject.From(obj, kind);
+                    var write = new ObjectWrite(kind, kind.Namespaced ? resource.Namespace : "", resource.Name!, _ => new Mutation.PutPrepared(prepared, upstream));
                     change = tx => Require(tx.Write(write));
                     break;
                 }
