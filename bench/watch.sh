@@ -22,5 +22,5 @@ PORT=$(free_port); BASE=http://127.0.0.1:$PORT
 SERVER=$!; PIDS+=("$SERVER")
 for _ in $(seq 1 300); do curl -sf -o /dev/null "$BASE/readyz" && break; sleep 0.1; done
 log "$WATCHERS watchers, $RATE writes/s for ${SECONDS_}s"
-timeout 300 "$TMP/bench/EdgeMeta.Bench" watch "$BASE" "$WATCHERS" "$RATE" "$SECONDS_" "$SERVER" | tee "$TMP/out.txt"
+timeout 300 "$TMP/bench/EdgeMeta.Bench" watch "$BASE" "$WATCHERS" "$RATE" "$SECONDS_" "$SERVER" "$TMP/db/edgemeta.db" | tee "$TMP/out.txt"
 grep -q '^BENCH watch' "$TMP/out.txt"

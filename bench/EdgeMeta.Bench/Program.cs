@@ -8,7 +8,7 @@ using EdgeMeta.Bench;
 //   list <url> <url> <runs>                     GET both URLs alternately, print each one's median/p90 time to last byte
 //   fetch <url> <file>                          save a response body
 //   serve <port> <onefile> <listfile>           bare Kestrel serving those bytes at /one and /list
-//   watch <baseUrl> <watchers> <rate> <seconds> <serverPid>   fan-out: delivery, delay, memory per idle watcher
+//   watch <baseUrl> <watchers> <rate> <seconds> <serverPid> [database]   fan-out: delivery, delay, memory per idle watcher
 //   messages <socketPath> <count> <window> [prefix] [quiet]   MetaManager: framed inserts then updates of pods, messages/s and ack delay
 //   cloudsync <serverBinary> <folder> <pods> <changes>   edge mode: initial sync, upstream change → local watcher, resync
 //   rawsqlite <folder> <count> <batch> <sync>   the ceiling: the same rows straight into SQLite, rows/s
@@ -20,7 +20,7 @@ return args.FirstOrDefault() switch
     "fetch" => await FetchAsync(args[1], args[2]),
     "serve" => await ServeAsync(int.Parse(args[1]), args[2], args[3]),
     "gets" => await GetBench.RunAsync(args),
-    "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5])),
+    "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), args.Length > 6 ? args[6] : null),
     "messages" => await MessageBench.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? args[4] : "bench", args.Length > 5 && args[5] == "quiet"),
     "cloudsync" => await CloudLinkBench.RunAsync(args[1], args[2], int.Parse(args[3]), int.Parse(args[4])),
     "rawsqlite" => MessageBench.RawSqlite(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]),

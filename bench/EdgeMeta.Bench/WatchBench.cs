@@ -10,7 +10,7 @@ namespace EdgeMeta.Bench;
 /// </summary>
 internal static class WatchBench
 {
-    public static async Task<int> RunAsync(Uri baseUrl, int watchers, int rate, int seconds, int serverPid)
+    public static async Task<int> RunAsync(Uri baseUrl, int watchers, int rate, int seconds, int serverPid, string? database = null)
     {
         using var writer = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseUrl };
         const string ns = "/api/v1/namespaces/default/configmaps";
@@ -23,14 +23,14 @@ internal static class WatchBench
         using var stop = new CancellationTokenSource();
         var counts = new int[watchers];
         var latencies = new List<double>[watchers];
-        var receipts = new List<(long Sent, long Received)>[watchers];
+        var receipts = new List<(long Sent, long Received, long Revision)>[watchers];
         var opened = 0;
         var readers = new Task[watchers];
         for (var i = 0; i < watchers; i++)
         {
             var me = i;
             latencies[me] = new List<double>(rate * seconds);
-            receipts[me] = new List<(long, long)>(rate * seconds);
+            receipts[me] = new List<(long, long, long)>(rate * seconds);
             readers[me] = Task.Run(async () =>
             {
                 using var response = await client.GetAsync($"{ns}?watch=true&resourceVersion={start}", HttpCompletionOption.ResponseHeadersRead, stop.Token);
@@ -106,13 +106,39 @@ internal static class WatchBench
         var firstReceipt = new Dictionary<long, long>();
         foreach (var perWatcher in receipts)
         {
-            foreach (var (sent, received) in perWatcher)
+            foreach (var (sent, received, _) in perWatcher)
             {
                 firstReceipt[sent] = firstReceipt.TryGetValue(sent, out var first) ? Math.Min(first, received) : received;
             }
         }
 
         var spread = receipts.SelectMany(l => l).Select(r => Stopwatch.GetElapsedTime(firstReceipt[r.Sent], r.Received).TotalMilliseconds).Order().ToArray();
+        // Commit → receipt: each event against the time its transaction began committing, which the server
+        // records with every change (changes.committed_at, ms; taken before the fsync, so this errs long).
+        var commitToReceipt = Array.Empty<double>();
+        if (database is not null)
+        {
+            var committed = new Dictionary<long, long>();
+            using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False"))
+            {
+                db.Open();
+                using var query = db.CreateCommand();
+                query.CommandText = "SELECT revision, committed_at FROM changes";
+                using var rows = query.ExecuteReader();
+                while (rows.Read())
+                {
+                    committed[rows.GetInt64(0)] = rows.GetInt64(1);
+                }
+            }
+
+            // Stopwatch ticks → Unix milliseconds, from one instant read on both clocks.
+            var (unixNow, ticksNow) = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Stopwatch.GetTimestamp());
+            commitToReceipt = receipts.SelectMany(l => l)
+                .Where(r => committed.ContainsKey(r.Revision))
+                .Select(r => unixNow - Stopwatch.GetElapsedTime(r.Received, ticksNow).TotalMilliseconds - committed[r.Revision])
+                .Order().ToArray();
+        }
+
         var delivered = counts.Sum();
         var complete = counts.Count(c => c == total);
         Array.Sort(writeLatencies);
@@ -121,6 +147,7 @@ internal static class WatchBench
             $"delivered={delivered} expected={(long)total * watchers} complete_watchers={complete} " +
             $"events_per_s={delivered / deliverySeconds:F0} p50_ms={Percentile(all, 0.5):F1} p99_ms={Percentile(all, 0.99):F1} max_ms={all.LastOrDefault():F1} " +
             $"spread_p50_ms={Percentile(spread, 0.5):F1} spread_p99_ms={Percentile(spread, 0.99):F1} " +
+            $"commit_to_receipt_p50_ms={Percentile(commitToReceipt, 0.5):F1} commit_to_receipt_p99_ms={Percentile(commitToReceipt, 0.99):F1} commit_samples={commitToReceipt.Length} " +
             $"write_p50_ms={Percentile(writeLatencies, 0.5):F1} write_p99_ms={Percentile(writeLatencies, 0.99):F1} write_failures={failures} " +
             $"server_cores={serverCores:F2} bench_cores={benchCores:F2} " +
             $"rss_before_kb={rssBefore} rss_idle_kb={rssIdle} per_idle_watcher_kb={(rssIdle - rssBefore) / (double)watchers:F1}");
@@ -128,11 +155,12 @@ internal static class WatchBench
     }
 
     // Finds each event line and its "t" stamp without parsing the JSON: the client must keep up with the server.
-    private static async Task ReadEventsAsync(Stream stream, int[] counts, List<double> latencies, List<(long, long)> receipts, int me, CancellationToken cancellationToken)
+    private static async Task ReadEventsAsync(Stream stream, int[] counts, List<double> latencies, List<(long, long, long)> receipts, int me, CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];
         var filled = 0;
         var marker = "\"t\":\""u8.ToArray();
+        var versionMarker = "\"resourceVersion\":\""u8.ToArray();
         try
         {
             while (true)
@@ -155,10 +183,18 @@ internal static class WatchBench
                     {
                         var rest = line[(at + marker.Length)..];
                         var end = rest.IndexOf((byte)'"');
+                        var versionAt = line.IndexOf(versionMarker);
+                        var revision = 0L;
+                        if (versionAt >= 0)
+                        {
+                            var version = line[(versionAt + versionMarker.Length)..];
+                            _ = long.TryParse(Encoding.ASCII.GetString(version[..version.IndexOf((byte)'"')]), out revision);
+                        }
+
                         if (long.TryParse(Encoding.ASCII.GetString(rest[..end]), out var sent))
                         {
                             latencies.Add(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
-                            receipts.Add((sent, now));
+                            receipts.Add((sent, now, revision));
                             Interlocked.Increment(ref counts[me]);
                         }
                     }
