@@ -490,19 +490,8 @@ internal sealed partial class MetaManagerService(
     private async Task AskCloudAsync(Message message, RoutingDecision decision)
     {
         var request = message with { Header = message.Header with { Id = Guid.NewGuid().ToString() } };
-        Message answer;
-        try
+        if (await AskAsync(ModuleNames.EdgeHub, request, message, decision, _options.RemoteQueryTimeoutSeconds, "the cloud") is not { } answer)
         {
-            answer = await bus.SendSyncAsync(ModuleNames.EdgeHub, request, TimeSpan.FromSeconds(_options.RemoteQueryTimeoutSeconds));
-        }
-        catch (TimeoutException)
-        {
-            Refuse(message, decision, $"no answer from the cloud within {_options.RemoteQueryTimeoutSeconds}s");
-            return;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
-        {
-            Refuse(message, decision, "cannot reach the cloud: " + ex.Message);
             return;
         }
 
@@ -535,24 +524,32 @@ internal sealed partial class MetaManagerService(
 
     private async Task AskAgentAsync(Message message, RoutingDecision decision)
     {
-        Message answer;
-        try
+        if (await AskAsync(ModuleNames.Edged, message, message, decision, _options.VolumeTimeoutSeconds, "the node agent") is not { } answer)
         {
-            answer = await bus.SendSyncAsync(ModuleNames.Edged, message, TimeSpan.FromSeconds(_options.VolumeTimeoutSeconds));
-        }
-        catch (TimeoutException)
-        {
-            Refuse(message, decision, $"no answer from the node agent within {_options.VolumeTimeoutSeconds}s");
-            return;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
-        {
-            Refuse(message, decision, "cannot reach the node agent: " + ex.Message);
             return;
         }
 
         Interlocked.Increment(ref _processed);
         Deliver(ModuleNames.EdgeHub, Answer(message, answer.Content?.DeepClone()));
+    }
+
+    /// <summary>Sends <paramref name="request"/> and waits for its answer; null (the sender told why) when none comes.</summary>
+    private async Task<Message?> AskAsync(string module, Message request, Message original, RoutingDecision decision, int timeoutSeconds, string party)
+    {
+        try
+        {
+            return await bus.SendSyncAsync(module, request, TimeSpan.FromSeconds(timeoutSeconds));
+        }
+        catch (TimeoutException)
+        {
+            Refuse(original, decision, $"no answer from {party} within {timeoutSeconds}s");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        {
+            Refuse(original, decision, $"cannot reach {party}: {ex.Message}");
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -116,7 +116,7 @@ public sealed record AccessReview(
 
             return null;
         }
-        catch (FormatException)
+        catch (Protobuf.ProtobufFormatException)
         {
             return null;
         }

@@ -5,25 +5,8 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.EndToEnd;
 
 /// <summary>The real kubectl reading the served OpenAPI documents: explain, and apply's patch metadata.</summary>
-public sealed class KubectlExplainTests : IAsyncLifetime
+public sealed class KubectlExplainTests() : KubectlTest(new Dictionary<string, string> { ["OpenApi:ModelDocs"] = OpenApiTests.ModelDocsPath })
 {
-    private readonly EdgeMetaServer _server = new(kestrel: true, settings: new() { ["OpenApi:ModelDocs"] = OpenApiTests.ModelDocsPath });
-    private readonly TempFolder _work = new();
-    private Kubectl _kubectl = null!;
-
-    public Task InitializeAsync()
-    {
-        Assert.True(File.Exists(Kubectl.Path), "kubectl must be installed at /usr/bin/kubectl (.ci/run checks this)");
-        _kubectl = new Kubectl(_server.Address, _work.Path);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _work.Dispose();
-    }
-
     [Fact]
     public async Task Explain_prints_the_fields_of_built_in_kinds()
     {
@@ -108,7 +91,7 @@ public sealed class KubectlExplainTests : IAsyncLifetime
         await RunAsync("patch", "pod", "web", "--type=strategic", "-p", """{"spec":{"containers":[{"name":"sidecar","imagePullPolicy":"Always"}]}}""");
 
         var changed = pod.Replace("nginx:1.25", "nginx:1.27").Replace("- {name: MODE, value: edge}", "- {name: MODE, value: edge}\n    - {name: LEVEL, value: debug}");
-        var apply = await _kubectl.RunAsync("apply", "-f", await WriteAsync("pod2.yaml", changed), "-v=8");
+        var apply = await Cli.RunAsync("apply", "-f", await WriteAsync("pod2.yaml", changed), "-v=8");
         Assert.True(apply.ExitCode == 0, apply.ToString());
         Assert.DoesNotContain("error calculating patch", apply.Stderr); // kubectl did not fall back from the served schema
         Assert.Contains("/openapi/v3/api/v1?hash=", apply.Stderr); // it read the core group's document
@@ -135,21 +118,21 @@ public sealed class KubectlExplainTests : IAsyncLifetime
             data: {a: b}
             bogus: 1
             """);
-        var create = await _kubectl.RunAsync("create", "-f", manifest);
+        var create = await Cli.RunAsync("create", "-f", manifest);
         Assert.True(create.ExitCode == 0, create.ToString());
         Assert.Contains("configmap/settings created", create.Stdout);
     }
 
     private async Task<string> RunAsync(params string[] args)
     {
-        var result = await _kubectl.RunAsync(args);
+        var result = await Cli.RunAsync(args);
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.Stdout;
     }
 
     private async Task<string> WriteAsync(string name, string yaml)
     {
-        var path = Path.Combine(_work.Path, name);
+        var path = Path.Combine(Work.Path, name);
         await File.WriteAllTextAsync(path, yaml);
         return path;
     }

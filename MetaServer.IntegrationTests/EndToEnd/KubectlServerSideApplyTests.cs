@@ -3,28 +3,11 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.EndToEnd;
 
 /// <summary>The real kubectl's <c>apply --server-side</c> against the server on a real Kestrel listener.</summary>
-public sealed class KubectlServerSideApplyTests : IAsyncLifetime
+public sealed class KubectlServerSideApplyTests() : KubectlTest()
 {
-    private readonly EdgeMetaServer _server = new(kestrel: true);
-    private readonly TempFolder _work = new();
-    private Kubectl _kubectl = null!;
-
-    public Task InitializeAsync()
-    {
-        Assert.True(File.Exists(Kubectl.Path), "kubectl must be installed at /usr/bin/kubectl (.ci/run checks this)");
-        _kubectl = new Kubectl(_server.Address, _work.Path);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _work.Dispose();
-    }
-
     private async Task<string> ManifestAsync(string file, string image, string tier)
     {
-        var path = Path.Combine(_work.Path, file);
+        var path = Path.Combine(Work.Path, file);
         await File.WriteAllTextAsync(path, $"""
             apiVersion: v1
             kind: Pod
@@ -42,10 +25,10 @@ public sealed class KubectlServerSideApplyTests : IAsyncLifetime
         return path;
     }
 
-    private Task<Kubectl.Result> RunAsync(params string[] args) => _kubectl.RunAsync(args);
+    private Task<Kubectl.Result> RunAsync(params string[] args) => Cli.RunAsync(args);
 
     [Fact]
-    public async Task Apply_server_side_creates_updates_conflicts_with_another_manager_and_forces()
+    public async Task ApplyServer_side_creates_updates_conflicts_with_another_manager_and_forces()
     {
         var first = await RunAsync("apply", "--server-side", "-f", await ManifestAsync("a.yaml", "nginx:1.27", "front"));
         Assert.True(first.ExitCode == 0, first.ToString());

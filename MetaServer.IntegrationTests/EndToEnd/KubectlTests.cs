@@ -4,28 +4,11 @@ using MetaServer.IntegrationTests.Infrastructure;
 namespace MetaServer.IntegrationTests.EndToEnd;
 
 /// <summary>The real kubectl against the server on a real Kestrel listener on 127.0.0.1.</summary>
-public sealed class KubectlTests : IAsyncLifetime
+public sealed class KubectlTests() : KubectlTest()
 {
-    private readonly EdgeMetaServer _server = new(kestrel: true);
-    private readonly TempFolder _work = new();
-    private Kubectl _kubectl = null!;
-
-    public Task InitializeAsync()
-    {
-        Assert.True(File.Exists(Kubectl.Path), "kubectl must be installed at /usr/bin/kubectl (.ci/run checks this)");
-        _kubectl = new Kubectl(_server.Address, _work.Path);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _work.Dispose();
-    }
-
     private async Task<string> WriteManifestAsync(string name, string yaml)
     {
-        var path = Path.Combine(_work.Path, name);
+        var path = Path.Combine(Work.Path, name);
         await File.WriteAllTextAsync(path, yaml);
         return path;
     }
@@ -47,26 +30,26 @@ public sealed class KubectlTests : IAsyncLifetime
                 image: nginx:1.27
             """);
 
-        var create = await _kubectl.RunAsync("create", "-f", manifest);
+        var create = await Cli.RunAsync("create", "-f", manifest);
         Assert.True(create.ExitCode == 0, create.ToString());
         Assert.Contains("pod/kubectl-pod created", create.Stdout);
 
-        var get = await _kubectl.RunAsync("get", "pods", "-o", "json");
+        var get = await Cli.RunAsync("get", "pods", "-o", "json");
         Assert.True(get.ExitCode == 0, get.ToString());
         var list = JsonNode.Parse(get.Stdout)!;
         var pod = Assert.Single(list["items"]!.AsArray());
         Assert.Equal("kubectl-pod", pod!["metadata"]!["name"]!.GetValue<string>());
         Assert.Equal("nginx:1.27", pod["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
 
-        var one = await _kubectl.RunAsync("get", "pod", "kubectl-pod", "-o", "jsonpath={.metadata.labels.app}");
+        var one = await Cli.RunAsync("get", "pod", "kubectl-pod", "-o", "jsonpath={.metadata.labels.app}");
         Assert.True(one.ExitCode == 0, one.ToString());
         Assert.Equal("demo", one.Stdout);
 
-        var delete = await _kubectl.RunAsync("delete", "pod", "kubectl-pod");
+        var delete = await Cli.RunAsync("delete", "pod", "kubectl-pod");
         Assert.True(delete.ExitCode == 0, delete.ToString());
         Assert.Contains("pod \"kubectl-pod\" deleted", delete.Stdout);
 
-        var after = await _kubectl.RunAsync("get", "pod", "kubectl-pod");
+        var after = await Cli.RunAsync("get", "pod", "kubectl-pod");
         Assert.NotEqual(0, after.ExitCode);
         Assert.Contains("NotFound", after.Stderr);
     }
@@ -74,10 +57,10 @@ public sealed class KubectlTests : IAsyncLifetime
     [Fact]
     public async Task Kubectl_get_watch_prints_the_changes_made_meanwhile()
     {
-        var client = new HttpClient { BaseAddress = _server.Address };
-        var watching = _kubectl.RunAsync("get", "configmaps", "-w", "--output-watch-events", "--request-timeout=4s");
+        var client = new HttpClient { BaseAddress = Server.Address };
+        var watching = Cli.RunAsync("get", "configmaps", "-w", "--output-watch-events", "--request-timeout=4s");
         // kubectl lists first: wait for the watch to be open before changing anything.
-        var hub = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MetaServer.Api.Watch.WatchHub>(_server.Services);
+        var hub = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MetaServer.Api.Watch.WatchHub>(Server.Services);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (hub.ActiveWatchers == 0 && DateTime.UtcNow < deadline)
         {
@@ -109,19 +92,19 @@ public sealed class KubectlTests : IAsyncLifetime
               - {name: main, image: nginx:1.27}
               - {name: side, image: busybox}
             """);
-        var first = await _kubectl.RunAsync("apply", "-f", manifest);
+        var first = await Cli.RunAsync("apply", "-f", manifest);
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("pod/applied created", first.Stdout);
 
         await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(manifest)).Replace("nginx:1.27", "nginx:1.28").Replace(", tier: front", ""));
-        var second = await _kubectl.RunAsync("apply", "-f", manifest);
+        var second = await Cli.RunAsync("apply", "-f", manifest);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("pod/applied configured", second.Stdout);
 
-        var images = await _kubectl.RunAsync("get", "pod", "applied", "-o", "jsonpath={.spec.containers[*].image} {.metadata.labels.tier}");
+        var images = await Cli.RunAsync("get", "pod", "applied", "-o", "jsonpath={.spec.containers[*].image} {.metadata.labels.tier}");
         Assert.Equal("nginx:1.28 busybox ", images.Stdout);
 
-        var table = await _kubectl.RunAsync("get", "pods");
+        var table = await Cli.RunAsync("get", "pods");
         Assert.True(table.ExitCode == 0, table.ToString());
         var lines = table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["NAME", "READY", "STATUS", "RESTARTS", "AGE"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
@@ -131,7 +114,7 @@ public sealed class KubectlTests : IAsyncLifetime
     [Fact]
     public async Task Api_resources_lists_the_served_kinds_with_short_names_and_scope()
     {
-        var result = await _kubectl.RunAsync("api-resources");
+        var result = await Cli.RunAsync("api-resources");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var rows = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -143,9 +126,9 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Kubectl_reports_the_server_version()
+    public async Task Kubectl_reports_theServer_version()
     {
-        var version = await _kubectl.RunAsync("version", "-o", "json");
+        var version = await Cli.RunAsync("version", "-o", "json");
 
         Assert.True(version.ExitCode == 0, version.ToString());
         Assert.Equal("1", JsonNode.Parse(version.Stdout)!["serverVersion"]!["major"]!.GetValue<string>());
