@@ -112,7 +112,8 @@ internal sealed partial class CloudLinkService(
         await SetConnectedAsync(true);
         await ReplayOutboxAsync(link.Token);
         var podsListed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var extra = _options.ExtraResources.Select(ResolveExtra).OfType<ResourceType>();
+        await EnsureCustomResourcesAsync(link.Token);
+        var extra = _options.ExtraResources.Select(ResolveExtra).OfType<ResourceType>().ToList();
         var tasks = SyncScope.For(_node, registry.Current, extra)
             .Select(resource => Task.Run(() => SyncAsync(resource, podsListed, link.Token), CancellationToken.None))
             .Append(Task.Run(() => ProbeLoopAsync(link.Token), CancellationToken.None))
@@ -380,6 +381,38 @@ internal sealed partial class CloudLinkService(
         _refsChanged = new CancellationTokenSource();
         previous.Cancel();
         previous.Dispose();
+    }
+
+    /// <summary>
+    /// An extra resource this server does not serve yet is a custom resource: its definition is fetched from the
+    /// cloud and stored like any object the cloud sends, and once the registry serves it, it is synced too.
+    /// </summary>
+    private async Task EnsureCustomResourcesAsync(CancellationToken cancellationToken)
+    {
+        var definitions = registry.Current.Find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!;
+        foreach (var gvr in _options.ExtraResources)
+        {
+            var parts = gvr.Split('/');
+            var group = parts[0] is "core" ? "" : parts[0];
+            if (group.Length == 0 || registry.Current.Find(group, parts[1], parts[2]) is not null)
+            {
+                continue;
+            }
+
+            var (code, crd) = await upstream.SendAsync(HttpMethod.Get, Upstream.PathOf(definitions, null, $"{parts[2]}.{group}"),
+                cancellationToken: cancellationToken);
+            if (code != HttpStatusCode.OK || crd is null)
+            {
+                continue; // ResolveExtra logs it as not served
+            }
+
+            await SendAsync(definitions, MessageOperations.Insert, crd, cancellationToken);
+            var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(_options.RequestTimeoutSeconds);
+            while (registry.Current.Find(group, parts[1], parts[2]) is null && clock.GetUtcNow() < deadline)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+        }
     }
 
     private ResourceType? ResolveExtra(string gvr)

@@ -193,6 +193,36 @@ public sealed class CloudLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_custom_resource_listed_in_configuration_is_synced_with_its_definition()
+    {
+        await using var cloud = StartCloud();
+        var c = new HttpClient { BaseAddress = cloud.Address };
+        var (defined, answer) = await c.PostJsonAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", """
+            {"metadata":{"name":"sensors.edge.example.com"},
+             "spec":{"group":"edge.example.com","scope":"Namespaced","names":{"plural":"sensors","singular":"sensor","kind":"Sensor"},
+                     "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+            """);
+        Assert.True(defined == HttpStatusCode.Created, answer.ToJsonString());
+        await EventuallyAsync(async () => (await c.PostJsonAsync("/apis/edge.example.com/v1/namespaces/default/sensors",
+            """{"apiVersion":"edge.example.com/v1","kind":"Sensor","metadata":{"name":"t1"},"spec":{"unit":"C"}}""")).Code == HttpStatusCode.Created,
+            "the cloud serves the custom resource");
+
+        await using var edge = new EdgeMetaServer(databasePath: EdgeDb, settings: new()
+        {
+            ["CloudLink:Server"] = $"http://127.0.0.1:{_cloudPort}",
+            ["CloudLink:ExtraResources:0"] = "edge.example.com/v1/sensors",
+            ["MetaManager:NodeName"] = "edge-1",
+        });
+        var e = edge.CreateClient();
+        await EventuallyAsync(async () => await Names(e, "/apis/edge.example.com/v1/sensors") == "t1", "the sensor is synced");
+        Assert.Equal("C", (await e.GetJsonAsync("/apis/edge.example.com/v1/namespaces/default/sensors/t1")).Body["spec"]!["unit"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.OK, (await c.PatchJsonAsync("/apis/edge.example.com/v1/namespaces/default/sensors/t1", """{"spec":{"unit":"F"}}""", "application/merge-patch+json")).Code);
+        await EventuallyAsync(async () => (await e.GetJsonAsync("/apis/edge.example.com/v1/namespaces/default/sensors/t1")).Body["spec"]?["unit"]?.GetValue<string>() == "F",
+            "a change to it upstream is seen here");
+    }
+
+    [Fact]
     public async Task Authorization_synced_from_the_cloud_decides_the_same_while_the_cloud_is_unreachable()
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
