@@ -18,6 +18,7 @@ internal static class AccessReviewEndpoints
     {
         endpoints.MapPost("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", ReviewAccessAsync);
         endpoints.MapPost("/apis/authentication.k8s.io/v1/selfsubjectreviews", (HttpContext http) => Review(Caller(http)));
+        endpoints.MapPost("/apis/authentication.k8s.io/v1/tokenreviews", ReviewTokenAsync);
         return endpoints;
     }
 
@@ -40,6 +41,72 @@ internal static class AccessReviewEndpoints
             ? authorizer.Authorize(review.For(Caller(http)))
             : new AuthorizationDecision(true, "security is off (Security:Mode=None)");
         return Json(w => review.WriteAnswer(w, decision), StatusCodes.Status201Created);
+    }
+
+    // TokenReview: what an edge asks of its cloud about a token it cannot verify itself. Who may ask is RBAC's
+    // business (create tokenreviews); the answer says whether the token is valid here and for whom.
+    private static async Task<IResult> ReviewTokenAsync(HttpContext http, BearerTokens tokens)
+    {
+        var body = await ReadBodyAsync(http);
+        if (body is null)
+        {
+            return KubeResults.Status(KubeStatus.RequestEntityTooLarge(MaxBody));
+        }
+
+        string? token = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
+                && spec.TryGetProperty("token", out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                token = value.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            return KubeResults.Status(KubeStatus.Invalid("authentication.k8s.io", "TokenReview", "",
+                [new StatusCause("FieldValueRequired", "token is required", "spec.token")]));
+        }
+
+        var verdict = tokens.Authenticate(token);
+        return Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", "TokenReview");
+            w.WriteString("apiVersion", "authentication.k8s.io/v1");
+            w.WriteStartObject("metadata");
+            w.WriteNull("creationTimestamp");
+            w.WriteEndObject();
+            w.WriteStartObject("spec");
+            w.WriteEndObject();
+            w.WriteStartObject("status");
+            w.WriteBoolean("authenticated", verdict.User is not null);
+            if (verdict.User is { } user)
+            {
+                w.WriteStartObject("user");
+                w.WriteString("username", user.Name);
+                w.WriteStartArray("groups");
+                foreach (var group in user.Groups)
+                {
+                    w.WriteStringValue(group);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteString("error", verdict.Refusal);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }, StatusCodes.Status201Created);
     }
 
     private static IResult Review(UserInfo user) => Json(w =>

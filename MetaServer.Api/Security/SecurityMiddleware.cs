@@ -12,7 +12,8 @@ namespace MetaServer.Api.Security;
 /// resolved to its RequestInfo (kept as a request feature, so the API dispatch does not parse it again) and RBAC
 /// decides; a denial is 403 with the API server's wording. Health probes are answered to anyone.
 /// </summary>
-internal sealed partial class SecurityMiddleware(RequestDelegate next, RbacAuthorizer authorizer, BearerTokens tokens, ILogger<SecurityMiddleware> logger)
+internal sealed partial class SecurityMiddleware(RequestDelegate next, RbacAuthorizer authorizer, BearerTokens tokens, UpstreamTokenReviews upstreamReviews,
+    ILogger<SecurityMiddleware> logger)
 {
     private const string BearerPrefix = "Bearer ";
 
@@ -63,7 +64,14 @@ internal sealed partial class SecurityMiddleware(RequestDelegate next, RbacAutho
         var authorization = http.Request.Headers.Authorization;
         if (authorization.Count == 1 && authorization[0] is { } header && header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            var verdict = tokens.Authenticate(header[BearerPrefix.Length..].Trim());
+            var token = header[BearerPrefix.Length..].Trim();
+            var verdict = tokens.Authenticate(token);
+            if (verdict.User is null && await upstreamReviews.ReviewAsync(token, http.RequestAborted) is { } reviewed)
+            {
+                // Not verifiable here: the cloud's TokenReview (cached) decides, as the API server's webhook would.
+                verdict = reviewed;
+            }
+
             if (verdict.User is null)
             {
                 Log.TokenRejected(logger, verdict.Refusal ?? "unknown");

@@ -74,11 +74,13 @@ internal static partial class SecuritySetup
                 }));
         }
 
+        // Tokens are checked with the configured keys in any mode: a cloud instance answers TokenReviews with them.
+        services.AddSingleton<BearerTokens>();
         if (settings.EffectiveMode == SecurityMode.Enforce)
         {
             services.AddSingleton<RbacAuthorizer>();
             services.AddSingleton<IChangeObserver>(sp => sp.GetRequiredService<RbacAuthorizer>());
-            services.AddSingleton<BearerTokens>();
+            services.AddSingleton<UpstreamTokenReviews>();
         }
 
         return services;

@@ -273,6 +273,53 @@ public sealed class CloudLinkTests : IDisposable
         await AssertDecisionsAsync();
     }
 
+    [Fact]
+    public async Task A_token_the_edge_cannot_verify_is_reviewed_by_the_cloud_and_the_answer_lasts_through_an_outage()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        // Only the cloud knows the service account issuer's key.
+        var cloud = new EdgeMetaServer(kestrel: true, databasePath: CloudDb, settings: new()
+        {
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{_cloudPort}",
+            ["Security:ServiceAccounts:Issuers:0"] = TestTokens.Issuer,
+            ["Security:ServiceAccounts:KeyFiles:0"] = TestTokens.WritePublicKey(key, _folder.Path, "sa"),
+        });
+        var c = new HttpClient { BaseAddress = cloud.Address };
+        Assert.Equal(HttpStatusCode.Created, (await c.PostJsonAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings",
+            """{"metadata":{"name":"reader"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cm-reader"},"subjects":[{"kind":"ServiceAccount","name":"reader","namespace":"default"}]}""")).Code);
+        Assert.Equal(HttpStatusCode.Created, (await c.PostJsonAsync("/apis/rbac.authorization.k8s.io/v1/clusterroles",
+            """{"metadata":{"name":"cm-reader"},"rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["list"]}]}""")).Code);
+
+        await using var edge = new EdgeMetaServer(databasePath: EdgeDb, settings: new()
+        {
+            ["CloudLink:Server"] = $"http://127.0.0.1:{_cloudPort}",
+            ["CloudLink:ProbeIntervalSeconds"] = "1",
+            ["CloudLink:MinBackoffMilliseconds"] = "100",
+            ["CloudLink:MaxBackoffSeconds"] = "1",
+            ["MetaManager:NodeName"] = "edge-1",
+            ["Security:Mode"] = "Enforce",
+        });
+        HttpClient As(string token)
+        {
+            var client = edge.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+
+        var reader = As(TestTokens.ServiceAccount(key, "default", "reader"));
+        await EventuallyAsync(async () => (await reader.GetJsonAsync("/api/v1/namespaces/default/configmaps")).Code == HttpStatusCode.OK,
+            "the cloud vouches for the token and the synced binding allows the list");
+        using var strangerKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await As(TestTokens.ServiceAccount(strangerKey, "default", "reader")).GetJsonAsync("/api/v1/namespaces/default/configmaps")).Code);
+
+        await cloud.DisposeAsync();
+        await EventuallyAsync(async () => (await (await edge.CreateClient().GetAsync("/readyz?verbose")).Content.ReadAsStringAsync()).Contains("disconnected"),
+            "the edge notices the cloud is gone");
+        // The cached review lasts the token's lifetime; a token never seen cannot be vouched for while offline.
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetJsonAsync("/api/v1/namespaces/default/configmaps")).Code);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await As(TestTokens.ServiceAccount(key, "default", "other")).GetJsonAsync("/api/v1/namespaces/default/configmaps")).Code);
+    }
+
     private static async Task SeedCloudAsync(HttpClient c)
     {
         foreach (var (path, body) in new[]
