@@ -379,8 +379,8 @@ internal sealed partial class CloudLinkService(
         _referenced = now;
         var previous = _refsChanged;
         _refsChanged = new CancellationTokenSource();
+        // Not disposed: a sync loop may be about to link to its token (it holds no timer, so nothing leaks).
         previous.Cancel();
-        previous.Dispose();
     }
 
     /// <summary>
