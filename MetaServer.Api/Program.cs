@@ -8,7 +8,7 @@ using MetaServer.Api.Security;
 using MetaServer.Api.Storage;
 using MetaServer.Api.Watch;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(OperatorCommands.ServerArguments(args));
 
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddKubernetesApi(builder.Configuration);
@@ -18,6 +18,11 @@ builder.Services.AddBus(builder.Configuration);
 builder.Services.AddMetaManager(builder.Configuration);
 builder.Services.AddCloudLink(builder.Configuration);
 builder.Services.AddSecurity(builder.Configuration);
+if (OperatorCommands.Run(args, builder) is { } exitCode)
+{
+    Environment.ExitCode = exitCode;
+    return;
+}
 
 var app = builder.Build();
 

@@ -50,15 +50,39 @@ public sealed class SqliteStore : IDisposable
     /// <summary>Revisions at or below this are no longer in the change log.</summary>
     public long CompactedRevision => Interlocked.Read(ref _compacted);
 
-    /// <summary>Creates the file if needed, switches it to WAL and migrates it to the newest schema.</summary>
+    /// <summary>
+    /// Creates the file if needed, checks it (<c>PRAGMA quick_check</c>; a damaged file throws
+    /// <see cref="StoreDamagedException"/>), switches it to WAL and migrates it to the newest schema.
+    /// </summary>
     public IReadOnlyList<int> Initialize()
     {
-        using var connection = OpenWriterConnection();
+        using var connection = OpenCheckedWriterConnection();
         var applied = Migrator.Apply(connection, Schema.Migrations);
         var state = connection.QuerySingle<(long Revision, long CompactedRevision)>(SelectState);
         Interlocked.Exchange(ref _revision, state.Revision);
         Interlocked.Exchange(ref _compacted, state.CompactedRevision);
         return applied;
+    }
+
+    private SqliteConnection OpenCheckedWriterConnection()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = OpenWriterConnection();
+            DatabaseFile.Check(connection, FilePath);
+            return connection;
+        }
+        catch (SqliteException ex) when (DatabaseFile.IsDamage(ex))
+        {
+            connection?.Dispose();
+            throw new StoreDamagedException(FilePath, ex.Message, ex);
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
+        }
     }
 
     internal SqliteConnection OpenWriterConnection()
