@@ -248,6 +248,15 @@ public sealed class SqliteStore : IDisposable
         return rows.ToDictionary(r => r.Key, r => r.Version, StringComparer.Ordinal);
     }
 
+    /// <summary>How many objects are stored per resource type (its "group/version/resource"), for the status page.</summary>
+    public async Task<IReadOnlyList<(string Gvr, long Count)>> CountByResourceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Gvr, long Count)>(new CommandDefinition(
+            "SELECT gvr, COUNT(*) FROM meta_v2 GROUP BY gvr ORDER BY gvr", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
     /// <summary>The outbox, oldest first: per key, the newest entry id (what a replay may remove up to).</summary>
     public async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(CancellationToken cancellationToken)
     {
