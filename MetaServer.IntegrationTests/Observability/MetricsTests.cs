@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using MetaServer.Domain.Messages;
 using MetaServer.IntegrationTests.Infrastructure;
 using MetaServer.IntegrationTests.MetaManager;
@@ -76,7 +75,7 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public async Task An_edge_reports_its_cloud_link_state_and_outbox_depth()
     {
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         var cloud = new EdgeMetaServer(kestrel: true, databasePath: Path.Combine(_folder.Path, "cloud.db"),
             settings: new() { ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{port}" });
         _ = cloud.Address;
@@ -118,13 +117,6 @@ public sealed class MetricsTests : IDisposable
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}:\n{scrape.Text}");
             await Task.Delay(50);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>One scrape in Prometheus text format: series (name and labels, as written) to value.</summary>
