@@ -3,12 +3,13 @@ using MetaServer.Api.CloudLink;
 using MetaServer.Api.Discovery;
 using MetaServer.Api.Kubernetes;
 using MetaServer.Api.MetaManager;
+using MetaServer.Api.Observability;
 using MetaServer.Api.Operations;
 using MetaServer.Api.Security;
 using MetaServer.Api.Storage;
 using MetaServer.Api.Watch;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(OperatorCommands.ServerArguments(args));
 
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddKubernetesApi(builder.Configuration);
@@ -18,6 +19,12 @@ builder.Services.AddBus(builder.Configuration);
 builder.Services.AddMetaManager(builder.Configuration);
 builder.Services.AddCloudLink(builder.Configuration);
 builder.Services.AddSecurity(builder.Configuration);
+builder.Services.AddObservability();
+if (OperatorCommands.Run(args, builder) is { } exitCode)
+{
+    Environment.ExitCode = exitCode;
+    return;
+}
 
 var app = builder.Build();
 
@@ -26,6 +33,7 @@ app.UseMiddleware<ResponseShapingMiddleware>();
 app.UseSecurity();
 app.MapOperations();
 app.MapStatus();
+app.MapObservability();
 app.MapDiscovery();
 app.MapOpenApi();
 app.MapKubernetesApi();

@@ -50,15 +50,39 @@ public sealed class SqliteStore : IDisposable
     /// <summary>Revisions at or below this are no longer in the change log.</summary>
     public long CompactedRevision => Interlocked.Read(ref _compacted);
 
-    /// <summary>Creates the file if needed, switches it to WAL and migrates it to the newest schema.</summary>
+    /// <summary>
+    /// Creates the file if needed, checks it (<c>PRAGMA quick_check</c>; a damaged file throws
+    /// <see cref="StoreDamagedException"/>), switches it to WAL and migrates it to the newest schema.
+    /// </summary>
     public IReadOnlyList<int> Initialize()
     {
-        using var connection = OpenWriterConnection();
+        using var connection = OpenCheckedWriterConnection();
         var applied = Migrator.Apply(connection, Schema.Migrations);
         var state = connection.QuerySingle<(long Revision, long CompactedRevision)>(SelectState);
         Interlocked.Exchange(ref _revision, state.Revision);
         Interlocked.Exchange(ref _compacted, state.CompactedRevision);
         return applied;
+    }
+
+    private SqliteConnection OpenCheckedWriterConnection()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = OpenWriterConnection();
+            DatabaseFile.Check(connection, FilePath);
+            return connection;
+        }
+        catch (SqliteException ex) when (DatabaseFile.IsDamage(ex))
+        {
+            connection?.Dispose();
+            throw new StoreDamagedException(FilePath, ex.Message, ex);
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
+        }
     }
 
     internal SqliteConnection OpenWriterConnection()
@@ -222,6 +246,15 @@ public sealed class SqliteStore : IDisposable
             "SELECT key, upstream_resource_version FROM meta_v2 WHERE key >= @prefix AND key < @end",
             new { prefix, end = PrefixEnd(prefix) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.Key, r => r.Version, StringComparer.Ordinal);
+    }
+
+    /// <summary>How many objects are stored per resource type (its "group/version/resource"), for the status page.</summary>
+    public async Task<IReadOnlyList<(string Gvr, long Count)>> CountByResourceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Gvr, long Count)>(new CommandDefinition(
+            "SELECT gvr, COUNT(*) FROM meta_v2 GROUP BY gvr ORDER BY gvr", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
     }
 
     /// <summary>The outbox, oldest first: per key, the newest entry id (what a replay may remove up to).</summary>

@@ -69,9 +69,13 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
     private long _batches;
     private long _units;
+    private long _commitTicks;
 
     /// <summary>Transactions committed and the units (writes, commands) they held: their ratio is the group-commit size.</summary>
     public (long Batches, long Units) Committed => (Interlocked.Read(ref _batches), Interlocked.Read(ref _units));
+
+    /// <summary>Time spent running and committing transactions (commands and fsync included), summed over all of them.</summary>
+    public TimeSpan CommitTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _commitTicks));
 
     /// <summary>Queues a write and completes once it is committed (or refused).</summary>
     public async Task<WriteResult> WriteAsync(ObjectWrite write, CancellationToken cancellationToken = default)
@@ -179,6 +183,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 batch.Add(next);
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             tx.Begin(_store.CurrentRevision, _store.CompactedRevision, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             try
             {
@@ -203,6 +208,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 _store.Compacted(tx.CompactedTo);
                 Interlocked.Increment(ref _batches);
                 Interlocked.Add(ref _units, batch.Count);
+                Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
             }
             catch (Exception ex)
             {

@@ -44,9 +44,14 @@ internal static class KubernetesApiEndpoints
     private static async Task<IResult> DispatchAsync(HttpContext http, CustomResources.ResourceRegistry registry, HandlerFactory handlers)
     {
         var catalog = registry.Current;
-        // Security has already resolved the request when it runs (to authorize it): not parsed twice.
-        var info = http.Features.Get<RequestInfo>()
-            ?? RequestInfoParser.Parse(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.Query["watch"]);
+        // Security has already resolved the request when it runs (to authorize it): not parsed twice. Kept on the
+        // request either way, for the request metrics.
+        var info = http.Features.Get<RequestInfo>();
+        if (info is null)
+        {
+            info = RequestInfoParser.Parse(http.Request.Method, http.Request.Path.Value ?? "/", http.Request.Query["watch"]);
+            http.Features.Set(info);
+        }
         if (!info.IsResourceRequest)
         {
             return KubeResults.Status(KubeStatus.PathNotFound());

@@ -55,6 +55,9 @@ internal sealed partial class MetaManagerService(
     public (long Processed, long Refused, long Duplicates, long Undelivered) Counters =>
         (Interlocked.Read(ref _processed), Interlocked.Read(ref _refused), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _undelivered));
 
+    /// <summary>Messages waiting in the MetaManager's inbox plus those decided and waiting for their commit and answer.</summary>
+    public int QueueDepth => (_mailbox is { Inbox.CanCount: true } mailbox ? mailbox.Inbox.Count : 0) + _inFlight.Reader.Count;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _mailbox = bus.Register(ModuleNames.MetaManager, GroupNames.Meta);

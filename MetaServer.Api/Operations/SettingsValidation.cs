@@ -22,6 +22,7 @@ internal static class SettingsValidationExtensions
     {
         services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TOptions>>(new SettingsValidation<TOptions>(validate));
+        services.AddSingleton(new SettingsSection(section, typeof(TOptions)));
         return services;
     }
 }

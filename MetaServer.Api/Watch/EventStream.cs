@@ -16,10 +16,20 @@ internal sealed class EventStream(PipeWriter pipe, ResourceType type, TableOptio
 {
     private const int FlushThreshold = 32 * 1024;
     private bool _columnsSent;
+    private long _written;
+
+    /// <summary>The ADDED/MODIFIED/DELETED events written since the last call (for the metrics, counted per flush).</summary>
+    public long TakeWritten()
+    {
+        var written = _written;
+        _written = 0;
+        return written;
+    }
 
     /// <summary>An ADDED/MODIFIED/DELETED event; in the Table form its object is a one-row Table (columns only in the first).</summary>
     public void WriteChange(string eventType, ReadOnlySpan<byte> objectJson)
     {
+        _written++;
         if (table is null)
         {
             Write(eventType, objectJson);

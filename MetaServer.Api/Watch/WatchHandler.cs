@@ -98,8 +98,15 @@ internal sealed partial class WatchHandler(
             stream.WriteBookmark(from, initialEventsEnd: true);
         }
 
-        await stream.FlushAsync(ending.Token);
-        await SendLiveAsync(stream, filter, watcher, from, ending.Token);
+        try
+        {
+            await stream.FlushAsync(ending.Token);
+            await SendLiveAsync(stream, filter, watcher, from, ending.Token);
+        }
+        finally
+        {
+            hub.CountSent(stream.TakeWritten());
+        }
     }
 
     // Synthetic ADDED events for every matching object in one snapshot; returns the snapshot's revision.
@@ -192,6 +199,7 @@ internal sealed partial class WatchHandler(
             }
 
             await stream.FlushAsync(ending);
+            hub.CountSent(stream.TakeWritten());
         }
 
         if (watcher.CutOff)

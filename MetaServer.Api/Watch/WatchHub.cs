@@ -16,6 +16,8 @@ internal sealed partial class WatchHub : IChangeObserver, IDisposable
     private readonly Timer _bookmarks;
     private long _lastPublished;
     private long _cutOffs;
+    private long _dropped;
+    private long _sent;
     private int _active;
     private bool _closed;
 
@@ -36,6 +38,18 @@ internal sealed partial class WatchHub : IChangeObserver, IDisposable
     public long CutOffCount => Interlocked.Read(ref _cutOffs);
 
     public int ActiveWatchers => Volatile.Read(ref _active);
+
+    /// <summary>Events written to watch streams, and events not delivered because their watcher was cut off, since start.</summary>
+    public (long Sent, long Dropped) Events => (Interlocked.Read(ref _sent), Interlocked.Read(ref _dropped));
+
+    /// <summary>Counts events a watch stream has written (called once per flush, not per event).</summary>
+    public void CountSent(long events)
+    {
+        if (events > 0)
+        {
+            Interlocked.Add(ref _sent, events);
+        }
+    }
 
     public Watcher Subscribe(string gvr, string keyPrefix, int capacity, bool wantsBookmarks = false)
     {
@@ -69,6 +83,7 @@ internal sealed partial class WatchHub : IChangeObserver, IDisposable
 
     public void OnCommitted(IReadOnlyList<CommittedChange> changes)
     {
+        var dropped = 0L;
         foreach (var change in changes)
         {
             if (!_byGvr.TryGetValue(change.Gvr, out var watchers) || watchers.Length == 0)
@@ -79,12 +94,23 @@ internal sealed partial class WatchHub : IChangeObserver, IDisposable
             var watchEvent = new WatchEvent(change);
             foreach (var watcher in watchers)
             {
-                if (!watcher.Offer(watchEvent))
+                switch (watcher.Offer(watchEvent))
                 {
-                    Interlocked.Increment(ref _cutOffs);
-                    Log.CutOff(_logger, watcher.Gvr, watcher.KeyPrefix, change.Revision);
+                    case Offered.CutOff:
+                        dropped++;
+                        Interlocked.Increment(ref _cutOffs);
+                        Log.CutOff(_logger, watcher.Gvr, watcher.KeyPrefix, change.Revision);
+                        break;
+                    case Offered.Dropped:
+                        dropped++;
+                        break;
                 }
             }
+        }
+
+        if (dropped > 0)
+        {
+            Interlocked.Add(ref _dropped, dropped);
         }
 
         // Published only after every watcher has its events: a watcher with an empty queue is caught up to here.

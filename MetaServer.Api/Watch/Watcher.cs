@@ -40,12 +40,12 @@ internal sealed class Watcher
     /// <summary>Cancelled when the watcher is cut off, so a handler stuck writing to a client that stopped reading lets go.</summary>
     public CancellationToken CutOffToken => _cutOffSignal.Token;
 
-    /// <summary>Queues an event if it is under this watcher's prefix; false if that made the watcher overflow.</summary>
-    public bool Offer(WatchEvent watchEvent)
+    /// <summary>Queues an event if it is under this watcher's prefix; says whether it was dropped, and if that cut the watcher off.</summary>
+    public Offered Offer(WatchEvent watchEvent)
     {
         if (!watchEvent.Change.Key.StartsWith(KeyPrefix, StringComparison.Ordinal) || _events.Writer.TryWrite(watchEvent))
         {
-            return true;
+            return Offered.Queued;
         }
 
         if (Interlocked.Exchange(ref _cutOff, 1) == 0)
@@ -53,10 +53,10 @@ internal sealed class Watcher
             _events.Writer.TryComplete();
             // Cancellation callbacks run on the thread pool, never on the store's writer thread that called us.
             _ = _cutOffSignal.CancelAsync();
-            return false;
+            return Offered.CutOff;
         }
 
-        return true;
+        return Offered.Dropped;
     }
 
     /// <summary>Asks for a bookmark at the watcher's next turn; skipped when its queue is full (it is behind anyway).</summary>
@@ -64,4 +64,17 @@ internal sealed class Watcher
 
     /// <summary>Ends the stream after what is queued (timeout, client gone, server shutdown).</summary>
     public void Close() => _events.Writer.TryComplete();
+}
+
+/// <summary>What became of an event offered to a watcher.</summary>
+internal enum Offered
+{
+    /// <summary>Queued, or not under the watcher's prefix.</summary>
+    Queued,
+
+    /// <summary>Dropped: the watcher had already been cut off.</summary>
+    Dropped,
+
+    /// <summary>Dropped, and the watcher is cut off by it (its queue was full).</summary>
+    CutOff,
 }

@@ -2,7 +2,7 @@ using MetaServer.IntegrationTests.Infrastructure;
 
 namespace MetaServer.IntegrationTests.Configuration;
 
-/// <summary>A wrong setting stops the real server at start-up with one message that names it.</summary>
+/// <summary>A wrong setting stops the real server at start-up with one message that names it; --help lists them all.</summary>
 public sealed class SettingsTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -23,5 +23,27 @@ public sealed class SettingsTests : IDisposable
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(message, output);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_settings_section_with_defaults_and_exits_0_without_opening_the_store()
+    {
+        var database = Path.Combine(_folder.Path, "never.db");
+
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(database, "--help");
+
+        Assert.Equal(0, exitCode);
+        foreach (var line in new[]
+        {
+            "Storage:Synchronous = FULL", "Storage:MaxBatch = 256", "Watch:BookmarkInterval = 00:01:00",
+            "KubernetesApi:MaxListLimit = 10000", "MetaManager:RemoteQueryTimeoutSeconds = 60", "Bus:SocketModule = edged",
+            "CloudLink:Server = (not set)", "CloudLink:ProbeIntervalSeconds = 5", "Security:Tls:ClientCaFile = (not set)",
+            "Security:Mode = (not set) (None | Enforce)", "Logging:Console:FormatterName",
+        })
+        {
+            Assert.Contains(line, output);
+        }
+
+        Assert.False(File.Exists(database));
     }
 }

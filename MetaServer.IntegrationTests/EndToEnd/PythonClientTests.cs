@@ -28,7 +28,7 @@ public sealed class PythonClientTests : IAsyncLifetime
         Assert.True(import.ExitCode == 0,
             $".ci/run must install python3-kubernetes (apt-get install -y python3-kubernetes): {Python} cannot import kubernetes.\n{import}");
 
-        var script = Path.Combine(RepositoryRoot(), "MetaServer.IntegrationTests", "EndToEnd", "python", "client_lifecycle.py");
+        var script = Path.Combine(RepositoryFolder.Root, "MetaServer.IntegrationTests", "EndToEnd", "python", "client_lifecycle.py");
         Assert.True(File.Exists(script), $"the Python lifecycle script is missing: {script}");
 
         var run = await RunPythonAsync(ScriptTimeout, script, _server.Address.ToString().TrimEnd('/'));
@@ -40,20 +40,6 @@ public sealed class PythonClientTests : IAsyncLifetime
     private sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
-    }
-
-    /// <summary>The folder holding EdgeMeta.sln, found by walking up from the test assembly.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "EdgeMeta.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no EdgeMeta.sln above {AppContext.BaseDirectory}");
     }
 
     private static async Task<Result> RunPythonAsync(TimeSpan timeout, params string[] args)

@@ -8,14 +8,19 @@ namespace MetaServer.IntegrationTests.Infrastructure;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         _process = process;
         Address = address;
+        _output = output;
     }
 
     public Uri Address { get; }
+
+    /// <summary>The lines the process has written so far, standard output and error interleaved.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
 
     public static async Task<ServerProcess> StartAsync(string databasePath, params string[] arguments)
     {
@@ -37,8 +42,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("the server did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, line) => Keep(output, line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(output, line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -50,7 +56,7 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 if ((await probe.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
                 {
-                    return new ServerProcess(process, address);
+                    return new ServerProcess(process, address, output);
                 }
             }
             catch (HttpRequestException)
@@ -122,7 +128,16 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
+    {
+        if (line is not null)
+        {
+            output.Enqueue(line);
+        }
+    }
+
+    /// <summary>A 127.0.0.1 port nothing listens on right now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
