@@ -26,20 +26,29 @@ if (OperatorCommands.Run(args, builder) is { } exitCode)
     return;
 }
 
-var app = builder.Build();
+try
+{
+    var app = builder.Build();
 
-app.UseMiddleware<StatusExceptionMiddleware>();
-app.UseMiddleware<ResponseShapingMiddleware>();
-app.UseSecurity();
-app.MapOperations();
-app.MapStatus();
-app.MapObservability();
-app.MapDiscovery();
-app.MapOpenApi();
-app.MapKubernetesApi();
-app.MapFallback(() => KubeResults.Status(MetaServer.Domain.Kubernetes.KubeStatus.PathNotFound()));
+    app.UseMiddleware<StatusExceptionMiddleware>();
+    app.UseMiddleware<ResponseShapingMiddleware>();
+    app.UseSecurity();
+    app.MapOperations();
+    app.MapStatus();
+    app.MapObservability();
+    app.MapDiscovery();
+    app.MapOpenApi();
+    app.MapKubernetesApi();
+    app.MapFallback(() => KubeResults.Status(MetaServer.Domain.Kubernetes.KubeStatus.PathNotFound()));
 
-app.Run();
+    app.Run();
+}
+catch (MetaServer.Data.StoreDamagedException damaged)
+{
+    // A damaged database is not served: one clear line for the operator, not a crash dump.
+    Console.Error.WriteLine(damaged.Message);
+    Environment.ExitCode = 1;
+}
 
 /// <summary>The entry point, visible to WebApplicationFactory.</summary>
 public partial class Program;
