@@ -77,6 +77,20 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the server with extra arguments until it exits by itself (or 30 s pass); its exit code and output.</summary>
+    /// <summary>Asks the server to stop (SIGTERM, as systemd or Docker do) and waits for it: its exit code and how long it took.</summary>
+    public async Task<(int ExitCode, TimeSpan Took)> TerminateAsync(TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(limit);
+        await _process.WaitForExitAsync(deadline.Token);
+        return (_process.ExitCode, clock.Elapsed);
+    }
+
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string databasePath, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -98,6 +98,89 @@ public sealed class MetaManagerDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_graceful_stop_under_load_ends_watches_cleanly_loses_no_acknowledged_message_and_is_prompt()
+    {
+        var socket = Path.Combine(_folder.Path, "meta.sock");
+        var acknowledged = new ConcurrentDictionary<string, string>();
+        var sent = new ConcurrentDictionary<string, string>();
+        await using (var server = await ServerProcess.StartAsync(DatabasePath, $"--Bus:SocketPath={socket}", "--Bus:SocketModule=websocket"))
+        {
+            using var http = new HttpClient { BaseAddress = server.Address, Timeout = Timeout.InfiniteTimeSpan };
+            var list = (await http.GetJsonAsync("/api/v1/namespaces/default/configmaps")).Body;
+            using var watchResponse = await http.GetAsync("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + list.Meta("resourceVersion"),
+                HttpCompletionOption.ResponseHeadersRead);
+            var events = 0;
+            var watch = Task.Run(async () =>
+            {
+                using var reader = new StreamReader(await watchResponse.Content.ReadAsStreamAsync());
+                while (await reader.ReadLineAsync() is { } line)
+                {
+                    Assert.Contains("\"type\":\"ADDED\"", line);
+                    events++;
+                }
+            });
+
+            using var cloud = await BeehiveSocketClient.ConnectAsync(socket);
+            using var stop = new CancellationTokenSource();
+            var reader = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        var answer = await cloud.ReceiveAsync();
+                        if (answer["content"]?.GetValue<string>() == "OK" && sent.TryGetValue(answer["header"]!["parent_msg_id"]!.GetValue<string>(), out var name))
+                        {
+                            acknowledged[name] = name;
+                        }
+                    }
+                }
+                catch (Exception)
+                {
+                    // The server closed the socket on its way down.
+                }
+            });
+            var writer = Task.Run(async () =>
+            {
+                try
+                {
+                    for (var n = 0; !stop.IsCancellationRequested; n++)
+                    {
+                        var id = Guid.NewGuid().ToString();
+                        sent[id] = $"g-{n}";
+                        await cloud.SendJsonAsync($$$"""
+                            {"header":{"msg_id":"{{{id}}}","timestamp":1},"route":{"source":"edgecontroller","group":"resource","operation":"insert","resource":"default/configmap/g-{{{n}}}"},
+                             "content":{"metadata":{"name":"g-{{{n}}}","namespace":"default"},"data":{"pad":"{{{Pad}}}"} } }
+                            """);
+                    }
+                }
+                catch (Exception)
+                {
+                    // The server is gone.
+                }
+            });
+
+            await Task.Delay(TimeSpan.FromMilliseconds(1200));
+            var (exitCode, took) = await server.TerminateAsync(TimeSpan.FromSeconds(30));
+            await stop.CancelAsync();
+            await Task.WhenAll(reader, writer);
+            Assert.Equal(0, exitCode);
+            Assert.True(took < TimeSpan.FromSeconds(15), $"the stop took {took}");
+            // The watch ended as a stream ends (no reset, no half line), after the events it had.
+            await watch.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(events > 0, "the watcher saw the writes before the stop");
+        }
+
+        Assert.True(acknowledged.Count > 50, $"only {acknowledged.Count} messages were acknowledged");
+        await using var after = await ServerProcess.StartAsync(DatabasePath);
+        using var check = new HttpClient { BaseAddress = after.Address };
+        var stored = (await check.GetJsonAsync("/api/v1/namespaces/default/configmaps")).Body["items"]!.AsArray()
+            .Select(i => i!["metadata"]!["name"]!.GetValue<string>()).ToHashSet();
+        var missing = acknowledged.Keys.Where(k => !stored.Contains(k)).ToArray();
+        Assert.True(missing.Length == 0, $"{missing.Length} acknowledged messages lost, e.g. {string.Join(", ", missing.Take(5))}");
+    }
+
+    [Fact]
     public async Task Every_acknowledged_message_is_stored_after_SIGKILL_and_restart_three_times_over()
     {
         var socket = Path.Combine(_folder.Path, "meta.sock");
