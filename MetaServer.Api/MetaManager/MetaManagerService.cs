@@ -33,6 +33,7 @@ internal sealed partial class MetaManagerService(
     SqliteStore store,
     ResourceRegistry registry,
     CloudState cloud,
+    MessageLedger ledger,
     IOptions<MetaManagerOptions> options,
     TimeProvider clock,
     ILogger<MetaManagerService> logger) : BackgroundService
@@ -146,6 +147,7 @@ internal sealed partial class MetaManagerService(
                 }
 
                 Interlocked.Increment(ref _processed);
+                ledger.Record(message, "processed");
                 return null;
 
             case RoutingKind.ReportPodStatuses:
@@ -206,6 +208,7 @@ internal sealed partial class MetaManagerService(
         {
             case Outcome.Duplicate duplicate:
                 Interlocked.Increment(ref _duplicates);
+                ledger.Record(message, "resent");
                 Log.Resent(logger, message.Header.Id);
                 if (duplicate.Answer is not null)
                 {
@@ -220,6 +223,7 @@ internal sealed partial class MetaManagerService(
 
             case Outcome.Applied applied:
                 Interlocked.Increment(ref _processed);
+                ledger.Record(message, "processed");
                 Forward(message, decision.Forward);
                 if (applied.Answer is not null)
                 {
@@ -485,6 +489,7 @@ internal sealed partial class MetaManagerService(
         }
 
         Interlocked.Increment(ref _processed);
+        ledger.Record(message, "processed");
         Deliver(ModuleNames.Edged, Answer(message, rows));
     }
 
@@ -521,6 +526,7 @@ internal sealed partial class MetaManagerService(
         }
 
         Interlocked.Increment(ref _processed);
+        ledger.Record(message, "processed");
         Deliver(ModuleNames.Edged, answer with { Header = answer.Header with { ParentId = message.Header.Id } });
         Deliver(ModuleNames.EdgeHub, Answer(answer, JsonValue.Create(Message.Ok)));
     }
@@ -533,6 +539,7 @@ internal sealed partial class MetaManagerService(
         }
 
         Interlocked.Increment(ref _processed);
+        ledger.Record(message, "processed");
         Deliver(ModuleNames.EdgeHub, Answer(message, answer.Content?.DeepClone()));
     }
 
@@ -659,6 +666,7 @@ internal sealed partial class MetaManagerService(
     private void Refuse(Message message, RoutingDecision decision, string error)
     {
         Interlocked.Increment(ref _refused);
+        ledger.Record(message, "refused");
         Log.Refused(logger, message.Header.Id, message.Route.Operation, message.Route.Resource, message.Route.Source, error);
         Deliver(ErrorTarget(decision.ErrorsTo), message.Error(error, clock: clock));
     }

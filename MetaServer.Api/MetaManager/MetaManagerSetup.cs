@@ -9,6 +9,7 @@ internal static class MetaManagerSetup
     {
         services.AddSettings<MetaManagerOptions>(configuration, MetaManagerOptions.Section, o => o.Validate());
         services.AddSingleton<CloudState>();
+        services.AddSingleton<MessageLedger>();
         services.AddSingleton(sp => new ApiWrites(sp.GetRequiredService<Data.StoreWriter>(), sp.GetService<CloudLink.CloudLinkService>()));
         services.AddSingleton<MetaManagerService>();
         services.AddHostedService(sp => sp.GetRequiredService<MetaManagerService>());

@@ -17,7 +17,7 @@ internal sealed class ServerMetrics
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
     private static readonly string[] RequestLabels = ["verb", "group", "resource", "subresource"];
 
-    public ServerMetrics(SqliteStore store, StoreWriter writer, WatchHub watch, MetaManagerService metaManager, IServiceProvider services)
+    public ServerMetrics(SqliteStore store, StoreWriter writer, WatchHub watch, MetaManagerService metaManager, MessageLedger ledger, IServiceProvider services)
     {
         var factory = Metrics.WithCustomRegistry(Registry);
         Requests = factory.CreateCounter("edgemeta_requests_total", "Requests answered, by Kubernetes verb, API group, resource, subresource and HTTP code.",
@@ -30,6 +30,9 @@ internal sealed class ServerMetrics
         var cutOffs = factory.CreateCounter("edgemeta_watch_cutoffs_total", "Watchers cut off for falling behind (they relist).");
         var messages = factory.CreateCounter("edgemeta_metamanager_messages_total",
             "MetaManager messages by outcome: processed, refused (answered with an error), resent (answered from the receipt), undelivered (a forward or answer nobody took).", "outcome");
+        var byKind = factory.CreateCounter("edgemeta_metamanager_messages_by_kind_total",
+            "MetaManager messages by operation, source and outcome (processed, refused, resent); unknown operations and sources count as \"other\".",
+            "operation", "source", "outcome");
         var queue = factory.CreateGauge("edgemeta_metamanager_queue_depth", "Messages in the MetaManager's inbox or waiting for their commit and answer.");
         var transactions = factory.CreateCounter("edgemeta_store_transactions_total", "Write transactions committed (group commit: many writes each).");
         var writes = factory.CreateCounter("edgemeta_store_writes_total", "Writes and commands committed.");
@@ -57,6 +60,10 @@ internal sealed class ServerMetrics
             messages.WithLabels("resent").IncTo(resent);
             messages.WithLabels("undelivered").IncTo(undelivered);
             queue.Set(metaManager.QueueDepth);
+            foreach (var (operation, source, outcome, count) in ledger.Counts)
+            {
+                byKind.WithLabels(operation, source, outcome).IncTo(count);
+            }
 
             var (batches, units) = writer.Committed;
             transactions.IncTo(batches);

@@ -23,7 +23,7 @@ internal static class StatusPage
     }
 
     private static async Task<IResult> RenderAsync(HttpContext http, SqliteStore store, StoreWriter writer, MetaManagerService meta, WatchHub watch,
-        IOptions<MetaManagerOptions> options)
+        IOptions<MetaManagerOptions> options, MessageLedger ledger)
     {
         var status = await StatusEndpoint.CollectAsync(http, store, writer, meta);
         var counts = await store.CountByResourceAsync(http.RequestAborted);
@@ -83,6 +83,17 @@ internal static class StatusPage
         Row(html, "Resent (answered from the receipt)", metaManager["resent"]!.ToString());
         Row(html, "Undelivered", metaManager["undelivered"]!.ToString());
         Row(html, "Queue depth", meta.QueueDepth.ToString(CultureInfo.InvariantCulture));
+
+        html.Append("</table>\n<h2>Recent messages</h2>\n<table id=\"messages\">\n<tr><th>time (UTC)</th><th>operation</th><th>source</th><th>resource</th><th>outcome</th><th>id</th></tr>\n");
+        foreach (var entry in ledger.Recent().Take(20))
+        {
+            html.Append("<tr><td>").Append(entry.At.UtcDateTime.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture))
+                .Append("</td><td>").Append(Encode(entry.Operation))
+                .Append("</td><td>").Append(Encode(entry.Source))
+                .Append("</td><td>").Append(Encode(entry.Resource))
+                .Append("</td><td>").Append(Encode(entry.Outcome))
+                .Append("</td><td>").Append(Encode(entry.Id)).Append("</td></tr>\n");
+        }
 
         var (sent, dropped) = watch.Events;
         html.Append("</table>\n<h2>Watches</h2>\n<table id=\"watches\">\n");

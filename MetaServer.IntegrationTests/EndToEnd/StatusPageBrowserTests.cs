@@ -42,7 +42,7 @@ public sealed class StatusPageBrowserTests : IDisposable
         Assert.Equal("edge-7", (string)page["node"]!);
         Assert.Equal("standalone", (string)page["mode"]!);
         Assert.Equal("none (standalone)", (string)page["cloudlink"]!);
-        Assert.Equal(["Server", "Objects", "MetaManager", "Watches", "Store"], page["headings"]!.AsArray().Select(h => (string)h!));
+        Assert.Equal(["Server", "Objects", "MetaManager", "Recent messages", "Watches", "Store"], page["headings"]!.AsArray().Select(h => (string)h!));
         Assert.True((bool)page["objectsVisible"]!);
         Assert.Equal(2, (int)page["objects"]!["core/v1/configmaps"]!);
         Assert.Equal(4, (int)page["objects"]!["core/v1/namespaces"]!);

@@ -63,6 +63,7 @@ public sealed class MetricsTests : IDisposable
         Assert.InRange(open.Get("edgemeta_metamanager_messages_total{outcome=\"processed\"}"), 2, 100); // the insert and the barrier
         Assert.Equal(0, open.Get("edgemeta_metamanager_messages_total{outcome=\"refused\"}"));
         Assert.Equal(0, open.Get("edgemeta_metamanager_queue_depth"));
+        Assert.Equal(1, open.Get("edgemeta_metamanager_messages_by_kind_total{operation=\"insert\",source=\"edgecontroller\",outcome=\"processed\"}"));
         Assert.DoesNotContain("edgemeta_cloudlink_connected", open.Text); // standalone: no link to report
 
         await watch.DisposeAsync();

@@ -36,4 +36,21 @@ public sealed class StatusPageTests
         Assert.Contains("<tr><th>Open</th><td>1</td></tr>", html);
         Assert.Contains("<tr><th>Writes</th><td>8</td></tr>", html);
     }
+
+    [Fact]
+    public async Task The_status_page_lists_the_latest_messages_with_their_outcome()
+    {
+        await using var harness = new MetaManager.MetaManagerHarness();
+        await harness.SendAsync(MetaManager.MetaManagerHarness.From(global::MetaServer.Domain.Messages.Sources.EdgeController, global::MetaServer.Domain.Messages.Operations.Insert,
+            "default/configmap/<shown>", MetaManager.MetaManagerHarness.ConfigMap("another-name", "v")));
+        await harness.SendAsync(MetaManager.MetaManagerHarness.From(global::MetaServer.Domain.Messages.Sources.EdgeController, "frobnicate", "default/configmap/x", null));
+        await harness.BarrierAsync();
+
+        var html = await (await harness.Client.GetAsync("/ui")).Content.ReadAsStringAsync();
+
+        Assert.Contains("<h2>Recent messages</h2>", html);
+        Assert.Contains("<td>insert</td><td>edgecontroller</td><td>default/configmap/&lt;shown&gt;</td><td>refused</td>", html);
+        Assert.Contains("<td>frobnicate</td><td>edgecontroller</td><td>default/configmap/x</td><td>refused</td>", html);
+        Assert.Contains("<td>query</td><td>edged</td><td>barrier/podstatus/none</td><td>processed</td>", html);
+    }
 }
