@@ -29,15 +29,25 @@ public sealed class CloudLinkTests : IDisposable
         return cloud;
     }
 
-    private EdgeMetaServer StartEdge() => new(kestrel: true, databasePath: EdgeDb, settings: new()
+    private EdgeMetaServer StartEdge(Dictionary<string, string>? extra = null, bool kestrel = true)
     {
-        ["CloudLink:Server"] = $"http://127.0.0.1:{_cloudPort}",
-        ["CloudLink:ProbeIntervalSeconds"] = "1",
-        ["CloudLink:RequestTimeoutSeconds"] = "3",
-        ["CloudLink:MinBackoffMilliseconds"] = "100",
-        ["CloudLink:MaxBackoffSeconds"] = "1",
-        ["MetaManager:NodeName"] = "edge-1",
-    });
+        // Quick to notice the cloud going and coming back, so the tests stay short.
+        var settings = new Dictionary<string, string>
+        {
+            ["CloudLink:Server"] = $"http://127.0.0.1:{_cloudPort}",
+            ["CloudLink:ProbeIntervalSeconds"] = "1",
+            ["CloudLink:RequestTimeoutSeconds"] = "3",
+            ["CloudLink:MinBackoffMilliseconds"] = "100",
+            ["CloudLink:MaxBackoffSeconds"] = "1",
+            ["MetaManager:NodeName"] = "edge-1",
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return new EdgeMetaServer(kestrel: kestrel, databasePath: EdgeDb, settings: settings);
+    }
 
     [Fact]
     public async Task The_edge_syncs_its_scope_serves_it_offline_across_a_restart_and_converges_when_the_cloud_returns()
@@ -207,12 +217,7 @@ public sealed class CloudLinkTests : IDisposable
             """{"apiVersion":"edge.example.com/v1","kind":"Sensor","metadata":{"name":"t1"},"spec":{"unit":"C"}}""")).Code == HttpStatusCode.Created,
             "the cloud serves the custom resource");
 
-        await using var edge = new EdgeMetaServer(databasePath: EdgeDb, settings: new()
-        {
-            ["CloudLink:Server"] = $"http://127.0.0.1:{_cloudPort}",
-            ["CloudLink:ExtraResources:0"] = "edge.example.com/v1/sensors",
-            ["MetaManager:NodeName"] = "edge-1",
-        });
+        await using var edge = StartEdge(new() { ["CloudLink:ExtraResources:0"] = "edge.example.com/v1/sensors" }, kestrel: false);
         var e = edge.CreateClient();
         await EventuallyAsync(async () => await Names(e, "/apis/edge.example.com/v1/sensors") == "t1", "the sensor is synced");
         Assert.Equal("C", (await e.GetJsonAsync("/apis/edge.example.com/v1/namespaces/default/sensors/t1")).Body["spec"]!["unit"]!.GetValue<string>());
@@ -239,16 +244,11 @@ public sealed class CloudLinkTests : IDisposable
 
         var settings = new Dictionary<string, string>
         {
-            ["CloudLink:Server"] = $"http://127.0.0.1:{_cloudPort}",
-            ["CloudLink:ProbeIntervalSeconds"] = "1",
-            ["CloudLink:MinBackoffMilliseconds"] = "100",
-            ["CloudLink:MaxBackoffSeconds"] = "1",
-            ["MetaManager:NodeName"] = "edge-1",
             ["Security:Mode"] = "Enforce",
             ["Security:ServiceAccounts:Issuers:0"] = TestTokens.Issuer,
             ["Security:ServiceAccounts:KeyFiles:0"] = TestTokens.WritePublicKey(key, _folder.Path, "sa"),
         };
-        await using var edge = new EdgeMetaServer(databasePath: EdgeDb, settings: settings);
+        await using var edge = StartEdge(settings, kestrel: false);
         var reader = edge.CreateClient();
         reader.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
             TestTokens.ServiceAccount(key, "default", "reader"));
@@ -290,15 +290,7 @@ public sealed class CloudLinkTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, (await c.PostJsonAsync("/apis/rbac.authorization.k8s.io/v1/clusterroles",
             """{"metadata":{"name":"cm-reader"},"rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["list"]}]}""")).Code);
 
-        await using var edge = new EdgeMetaServer(databasePath: EdgeDb, settings: new()
-        {
-            ["CloudLink:Server"] = $"http://127.0.0.1:{_cloudPort}",
-            ["CloudLink:ProbeIntervalSeconds"] = "1",
-            ["CloudLink:MinBackoffMilliseconds"] = "100",
-            ["CloudLink:MaxBackoffSeconds"] = "1",
-            ["MetaManager:NodeName"] = "edge-1",
-            ["Security:Mode"] = "Enforce",
-        });
+        await using var edge = StartEdge(new() { ["Security:Mode"] = "Enforce" }, kestrel: false);
         HttpClient As(string token)
         {
             var client = edge.CreateClient();
