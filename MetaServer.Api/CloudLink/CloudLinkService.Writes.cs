@@ -259,8 +259,8 @@ internal sealed partial class CloudLinkService
                 return;
         }
 
-        var type = Domain.Kubernetes.ResourceCatalog.BuiltIn.All.Concat(registry.Current.All)
-            .FirstOrDefault(t => t.SingularName == resource.ResourceType);
+        // The same reading of a resource type as the MetaManager's (built-in kinds first, then custom resources).
+        var type = MetaManager.MessageResources.KindOf(registry.Current, resource.ResourceType);
         if (type is null)
         {
             Answer(message, null, $"the cloud link does not know resource type \"{resource.ResourceType}\"");

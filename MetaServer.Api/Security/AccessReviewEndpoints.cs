@@ -88,16 +88,7 @@ internal static class AccessReviewEndpoints
             w.WriteBoolean("authenticated", verdict.User is not null);
             if (verdict.User is { } user)
             {
-                w.WriteStartObject("user");
-                w.WriteString("username", user.Name);
-                w.WriteStartArray("groups");
-                foreach (var group in user.Groups)
-                {
-                    w.WriteStringValue(group);
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
+                WriteUser(w, "user", user);
             }
             else
             {
@@ -118,7 +109,15 @@ internal static class AccessReviewEndpoints
         w.WriteNull("creationTimestamp");
         w.WriteEndObject();
         w.WriteStartObject("status");
-        w.WriteStartObject("userInfo");
+        WriteUser(w, "userInfo", user);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }, StatusCodes.Status201Created);
+
+    // authentication.k8s.io's UserInfo: the same shape in a TokenReview's status and a SelfSubjectReview's.
+    private static void WriteUser(Utf8JsonWriter w, string property, UserInfo user)
+    {
+        w.WriteStartObject(property);
         w.WriteString("username", user.Name);
         w.WriteStartArray("groups");
         foreach (var group in user.Groups)
@@ -128,9 +127,7 @@ internal static class AccessReviewEndpoints
 
         w.WriteEndArray();
         w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }, StatusCodes.Status201Created);
+    }
 
     private static UserInfo Caller(HttpContext http) => http.Features.Get<UserInfo>() ?? UserInfo.Unsecured;
 

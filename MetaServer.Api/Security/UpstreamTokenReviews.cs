@@ -20,6 +20,10 @@ internal sealed class UpstreamTokenReviews(IServiceProvider services, TimeProvid
 {
     private static readonly TimeSpan MaxAccepted = TimeSpan.FromHours(1);
     private static readonly TimeSpan Refused = TimeSpan.FromSeconds(10);
+
+    // Past this many cached verdicts the expired ones are dropped, so a client sending ever new bad tokens
+    // cannot grow memory without bound.
+    private const int PruneAbove = 10_000;
     private readonly ConcurrentDictionary<string, (TokenVerdict Verdict, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>The cloud's verdict on a token (cached), or null when there is no cloud to ask and nothing cached.</summary>
@@ -79,7 +83,22 @@ internal sealed class UpstreamTokenReviews(IServiceProvider services, TimeProvid
             until = now + Refused;
         }
 
-        _cache[key] = (verdict, until);
+        if (_cache.Count >= PruneAbove)
+        {
+            foreach (var (staleKey, entry) in _cache)
+            {
+                if (entry.Until <= now)
+                {
+                    _cache.TryRemove(staleKey, out _);
+                }
+            }
+        }
+
+        if (_cache.Count < PruneAbove)
+        {
+            _cache[key] = (verdict, until);
+        }
+
         return verdict;
     }
 
