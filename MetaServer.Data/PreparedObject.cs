@@ -34,14 +34,16 @@ public sealed class PreparedObject
     public string? Fields { get; }
 
     /// <summary>Serializes <paramref name="obj"/> (which must have metadata) with a resourceVersion slot; the object is left as it was.</summary>
-    public static PreparedObject From(JsonObject obj, ResourceType type)
+    public static PreparedObject From(JsonObject obj, ResourceType type) => From(obj, type, new ArrayBufferWriter<byte>(4096));
+
+    /// <summary>As <see cref="From(JsonObject, ResourceType)"/>, serializing through a buffer the caller reuses.</summary>
+    internal static PreparedObject From(JsonObject obj, ResourceType type, ArrayBufferWriter<byte> buffer)
     {
         var metadata = obj["metadata"] as JsonObject ?? throw new InvalidOperationException("an object to store has no metadata");
         var previous = metadata["resourceVersion"]?.DeepClone();
         // A marker no object can contain, found once in the output: the bytes around it are the object.
         var marker = "edgemeta-rv-" + Guid.NewGuid().ToString("N");
         metadata["resourceVersion"] = marker;
-        var buffer = new ArrayBufferWriter<byte>(4096);
         StoreWriter.Serialize(obj, buffer);
         var json = buffer.WrittenSpan.ToArray();
         metadata["resourceVersion"] = previous;
@@ -67,6 +69,31 @@ public sealed class PreparedObject
         Json.AsSpan(Slot + SlotLength).CopyTo(value.AsSpan(Slot + length));
         return value;
     }
+
+    /// <summary>
+    /// The object's bytes with no resourceVersion at all (the member and its comma removed): what a dry-run create
+    /// answers, since nothing was stored.
+    /// </summary>
+    public byte[] WithoutVersion()
+    {
+        var start = Slot - MemberPrefix.Length;
+        var end = Slot + SlotLength + 1; // past the closing quote
+        if (Json[start - 1] == (byte)',')
+        {
+            start--;
+        }
+        else if (Json[end] == (byte)',')
+        {
+            end++;
+        }
+
+        var value = new byte[Json.Length - (end - start)];
+        Json.AsSpan(0, start).CopyTo(value);
+        Json.AsSpan(end).CopyTo(value.AsSpan(start));
+        return value;
+    }
+
+    private static ReadOnlySpan<byte> MemberPrefix => "\"resourceVersion\":\""u8;
 
     /// <summary>Whether these bytes, with <paramref name="resourceVersion"/> in the slot, are exactly <paramref name="stored"/>.</summary>
     public bool Equals(ReadOnlySpan<byte> stored, long resourceVersion)

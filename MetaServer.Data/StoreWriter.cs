@@ -283,60 +283,13 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 return new WriteResult.Rejected(reject.Status);
 
             case Mutation.Put put:
-                {
-                    var metadata = put.Object["metadata"] as JsonObject
-                        ?? throw new InvalidOperationException("an object to store has no metadata");
-                    var upstream = put.UpstreamResourceVersion ?? current?.UpstreamResourceVersion;
-                    if (current is not null)
-                    {
-                        // A write that leaves the object exactly as stored commits nothing, as on the apiserver.
-                        metadata["resourceVersion"] = current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        var same = Serialize(put.Object, buffer);
-                        if (same.SequenceEqual(current.Value) && upstream == current.UpstreamResourceVersion)
-                        {
-                            return new WriteResult.Unchanged(current);
-                        }
-                    }
-
-                    if (write.DryRun)
-                    {
-                        // Nothing is stored, so the object keeps the version it has (none if it is new).
-                        if (current is null)
-                        {
-                            metadata.Remove("resourceVersion");
-                        }
-
-                        return new WriteResult.WouldCommit(
-                            new StoredObject(write.Key, current?.ResourceVersion ?? 0, upstream, Serialize(put.Object, buffer).ToArray()),
-                            current is null ? ChangeType.Added : ChangeType.Modified);
-                    }
-
-                    var revision = ++tx.Revision;
-                    metadata["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    var value = Serialize(put.Object, buffer).ToArray();
-                    var labels = JsonText(SelectableFields.ExtractLabels(put.Object));
-                    var fields = JsonText(SelectableFields.Extract(write.Type.Group, write.Type.Resource, put.Object));
-                    return Store(tx, write, current, currentLabels, currentFields, revision, value, upstream, labels, fields);
-                }
+                // Serialized once, with a slot for the revision: compared with the stored bytes around the slot
+                // to find a no-op, then the revision spliced in (no second serialization for an update).
+                return ApplyPrepared(tx, write, current, currentLabels, currentFields,
+                    PreparedObject.From(put.Object, write.Type, buffer), put.UpstreamResourceVersion);
 
             case Mutation.PutPrepared prepared:
-                {
-                    var upstream = prepared.UpstreamResourceVersion ?? current?.UpstreamResourceVersion;
-                    if (current is not null && upstream == current.UpstreamResourceVersion && prepared.Object.Equals(current.Value, current.ResourceVersion))
-                    {
-                        return new WriteResult.Unchanged(current);
-                    }
-
-                    if (write.DryRun)
-                    {
-                        return new WriteResult.WouldCommit(new StoredObject(write.Key, current?.ResourceVersion ?? 0, upstream,
-                            prepared.Object.With(current?.ResourceVersion ?? 0)), current is null ? ChangeType.Added : ChangeType.Modified);
-                    }
-
-                    var revision = ++tx.Revision;
-                    var value = prepared.Object.With(revision);
-                    return Store(tx, write, current, currentLabels, currentFields, revision, value, upstream, prepared.Object.Labels, prepared.Object.Fields);
-                }
+                return ApplyPrepared(tx, write, current, currentLabels, currentFields, prepared.Object, prepared.UpstreamResourceVersion);
 
             case Mutation.Delete when current is null:
                 return new WriteResult.Rejected(KubeStatus.NotFound(write.Type.Group, write.Type.Resource, write.Name));
@@ -367,6 +320,29 @@ public sealed partial class StoreWriter : IAsyncDisposable
             default:
                 throw new InvalidOperationException($"unknown mutation {decision.GetType().Name}");
         }
+    }
+
+    private static WriteResult ApplyPrepared(Transaction tx, ObjectWrite write, StoredObject? current, string? currentLabels,
+        string? currentFields, PreparedObject prepared, string? upstreamVersion)
+    {
+        var upstream = upstreamVersion ?? current?.UpstreamResourceVersion;
+        // A write that leaves the object exactly as stored commits nothing, as on the apiserver.
+        if (current is not null && upstream == current.UpstreamResourceVersion && prepared.Equals(current.Value, current.ResourceVersion))
+        {
+            return new WriteResult.Unchanged(current);
+        }
+
+        if (write.DryRun)
+        {
+            // Nothing is stored, so the object keeps the version it has (none if it is new).
+            return new WriteResult.WouldCommit(
+                new StoredObject(write.Key, current?.ResourceVersion ?? 0, upstream,
+                    current is null ? prepared.WithoutVersion() : prepared.With(current.ResourceVersion)),
+                current is null ? ChangeType.Added : ChangeType.Modified);
+        }
+
+        var revision = ++tx.Revision;
+        return Store(tx, write, current, currentLabels, currentFields, revision, prepared.With(revision), upstream, prepared.Labels, prepared.Fields);
     }
 
     private static WriteResult.Committed Store(Transaction tx, ObjectWrite write, StoredObject? current, string? currentLabels,
