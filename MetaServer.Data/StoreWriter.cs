@@ -158,9 +158,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
     /// </summary>
     public async Task<long> CompactAsync(long upToRevision, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingCompaction(upToRevision);
-        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-        await pending.Completion.Task.ConfigureAwait(false);
+        await ExecuteAsync(tx => ((Transaction)tx).Compact(upToRevision), cancellationToken).ConfigureAwait(false);
         return _store.CompactedRevision;
     }
 
@@ -524,31 +522,6 @@ public sealed partial class StoreWriter : IAsyncDisposable
         public override void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 
-    private sealed class PendingCompaction(long upTo) : PendingWork
-    {
-        private Exception? _error;
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override void Run(Transaction tx) => tx.Compact(upTo);
-
-        public override void Refused(Exception exception) => _error = exception;
-
-        public override void Complete()
-        {
-            if (_error is not null)
-            {
-                Completion.TrySetException(_error);
-            }
-            else
-            {
-                Completion.TrySetResult();
-            }
-        }
-
-        public override void Fail(Exception exception) => Completion.TrySetException(exception);
-    }
-
     /// <summary>The state of the batch being written, and what commands may do in it.</summary>
     private sealed class Transaction(StoreWriter writer, Statements statements, ArrayBufferWriter<byte> buffer) : IWriteTransaction
     {
@@ -637,13 +610,14 @@ public sealed partial class StoreWriter : IAsyncDisposable
             return Statements.PruneReceipts.ExecuteNonQuery();
         }
 
-        public void Compact(long upTo)
+        public long Compact(long upTo)
         {
             CompactedTo = Math.Max(CompactedTo, Math.Min(upTo, Revision));
             Statements.DeleteChanges.Parameters["$upTo"].Value = CompactedTo;
             Statements.DeleteChanges.ExecuteNonQuery();
             Statements.UpdateCompacted.Parameters["$upTo"].Value = CompactedTo;
             Statements.UpdateCompacted.ExecuteNonQuery();
+            return CompactedTo;
         }
 
         private static string? Scalar(SqliteCommand command, string key)
