@@ -10,6 +10,12 @@ public sealed record ObjectWrite(ResourceType Type, string Namespace, string Nam
     /// <summary>dryRun=All: decided and answered exactly as a real write, but nothing is stored or published.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// A client's DELETE: locally it may only set deletionTimestamp (finalizers), but elsewhere (the cloud) it is
+    /// a delete, whatever the local decision turns out to be.
+    /// </summary>
+    public bool Deletes { get; init; }
+
     /// <summary>The subresource written ("status"), or empty for the object itself; how the write reaches the cloud.</summary>
     public string Subresource { get; init; } = "";
 }

@@ -24,7 +24,9 @@ internal sealed partial class CloudLinkService
         (HttpStatusCode Code, JsonObject? Body) answer;
         try
         {
-            switch (planned.Type)
+            // A client's DELETE goes to the cloud as a DELETE even when locally it only marks the object
+            // (finalizers): the cloud decides whether it is removed or terminating.
+            switch (write.Deletes ? ChangeType.Deleted : planned.Type)
             {
                 case ChangeType.Added:
                     metadata.Remove("resourceVersion");
@@ -60,7 +62,13 @@ internal sealed partial class CloudLinkService
             return new WriteResult.Rejected(Upstream.StatusOf(answer.Code, answer.Body));
         }
 
-        if (planned.Type == ChangeType.Deleted)
+        // A delete the cloud only began (finalizers, graceful termination) answers the object with a
+        // deletionTimestamp: it still exists there, so it is kept here as it now is — removing it would make it
+        // vanish and then come back with the cloud's next event. The cloud's watch removes it when it is gone.
+        var terminating = write.Deletes
+            && answer.Body?["kind"]?.GetValue<string>() != "Status"
+            && answer.Body?["metadata"]?["deletionTimestamp"] is not null;
+        if (write.Deletes && !terminating)
         {
             var removed = await writer.WriteAsync(write with
             {
@@ -80,7 +88,10 @@ internal sealed partial class CloudLinkService
         var result = await writer.WriteAsync(new ObjectWrite(write.Type, write.Namespace, write.Name, _ => new Mutation.Put(stored, upstreamVersion)),
             cancellationToken);
         // The cloud's watch may have brought the same object first; a create still answers as a create.
-        return result is WriteResult.Unchanged unchanged ? new WriteResult.Committed(unchanged.Object, planned.Type) : result;
+        // (A terminating object answers as the object it now is, not as deleted.)
+        return result is WriteResult.Unchanged unchanged
+            ? new WriteResult.Committed(unchanged.Object, terminating ? ChangeType.Modified : planned.Type)
+            : result;
     }
 
     /// <summary>

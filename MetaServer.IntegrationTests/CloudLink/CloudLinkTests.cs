@@ -203,6 +203,32 @@ public sealed class CloudLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_delete_the_cloud_only_begins_keeps_the_object_terminating_until_the_cloud_removes_it()
+    {
+        await using var cloud = StartCloud();
+        var c = new HttpClient { BaseAddress = cloud.Address };
+        Assert.Equal(HttpStatusCode.Created, (await c.PostJsonAsync("/api/v1/namespaces/default/pods",
+            """{"metadata":{"name":"held","finalizers":["example.com/cleanup"]},"spec":{"nodeName":"edge-1","containers":[{"name":"c","image":"nginx"}]}}""")).Code);
+        await using var edge = StartEdge(kestrel: false);
+        var e = edge.CreateClient();
+        await EventuallyAsync(async () => await Names(e, "/api/v1/pods") == "held", "the pod is synced");
+
+        var (code, answer) = await e.DeleteJsonAsync("/api/v1/namespaces/default/pods/held");
+
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.NotNull(answer["metadata"]!["deletionTimestamp"]);
+        var (kept, local) = await e.GetJsonAsync("/api/v1/namespaces/default/pods/held");
+        Assert.Equal(HttpStatusCode.OK, kept);
+        Assert.NotNull(local["metadata"]!["deletionTimestamp"]);
+
+        // The cloud finishes the deletion (its finalizer is removed): the edge follows.
+        Assert.Equal(HttpStatusCode.OK, (await c.PatchJsonAsync("/api/v1/namespaces/default/pods/held",
+            """{"metadata":{"finalizers":null}}""", "application/merge-patch+json")).Code);
+        await EventuallyAsync(async () => (await e.GetJsonAsync("/api/v1/namespaces/default/pods/held")).Code == HttpStatusCode.NotFound,
+            "the pod goes when the cloud removes it");
+    }
+
+    [Fact]
     public async Task A_custom_resource_listed_in_configuration_is_synced_with_its_definition()
     {
         await using var cloud = StartCloud();

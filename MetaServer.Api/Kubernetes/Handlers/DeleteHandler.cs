@@ -89,7 +89,10 @@ internal sealed class DeleteHandler(
             }
 
             return new Mutation.Put(obj);
-        });
+        })
+        {
+            Deletes = true,
+        };
 
     /// <summary>
     /// A completed delete answers a Success Status naming the object (pods answer the object itself, as the
