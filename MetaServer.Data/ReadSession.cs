@@ -10,22 +10,26 @@ namespace MetaServer.Data;
 /// </summary>
 internal sealed class ReadSession : IDisposable
 {
-    private const string SelectObject =
-        "SELECT resource_version, upstream_resource_version, value FROM meta_v2 WHERE key = ?1";
+    // What exists is indexed by meta_v2; each object's JSON is the value of the change that wrote it (migration 4).
+    private const string SelectObject = """
+        SELECT m.resource_version, m.upstream_resource_version, c.value
+        FROM meta_v2 m JOIN changes c ON c.revision = m.resource_version WHERE m.key = ?1
+        """;
 
-    private const string SelectRange =
-        "SELECT key, resource_version, labels, fields, value FROM meta_v2 WHERE key > ?1 AND key < ?2 ORDER BY key";
+    private const string SelectRange = """
+        SELECT m.key, m.resource_version, m.labels, m.fields, c.value
+        FROM meta_v2 m JOIN changes c ON c.revision = m.resource_version WHERE m.key > ?1 AND m.key < ?2 ORDER BY m.key
+        """;
 
-    // The state at an older revision N, in two key-ordered parts: rows unchanged since N, and for keys changed
-    // after N, the value they had before their first change after N (kept in that change as prev_value).
-    private const string SelectRangeUnchangedSince =
-        "SELECT key, resource_version, labels, fields, value FROM meta_v2 WHERE key > ?1 AND key < ?2 AND resource_version <= ?3 ORDER BY key";
-
-    private const string SelectRangeBeforeChange = """
-        SELECT c.key, c.prev_revision, c.prev_labels, c.prev_fields, c.prev_value
+    // The state at an older revision N (not below the compaction point): per key, its newest change at or before N,
+    // unless that change deleted it. Streamed in key order along the (key, revision) index, no sort: a page of a
+    // paginated list stops reading where its limit is reached.
+    private const string SelectRangeAt = """
+        SELECT c.key, c.revision, c.labels, c.fields, c.value
         FROM changes c
-        WHERE c.key > ?1 AND c.key < ?2 AND c.revision > ?3 AND c.prev_revision > 0
-          AND c.revision = (SELECT MIN(c2.revision) FROM changes c2 WHERE c2.key = c.key AND c2.revision > ?3)
+        WHERE c.key > ?1 AND c.key < ?2
+          AND c.revision = (SELECT MAX(c2.revision) FROM changes c2 WHERE c2.key = c.key AND c2.revision <= ?3)
+          AND c.type <> 'DELETED'
         ORDER BY c.key
         """;
 
@@ -40,8 +44,7 @@ internal sealed class ReadSession : IDisposable
     private readonly sqlite3_stmt _range;
     private readonly sqlite3_stmt _revision;
     private readonly sqlite3_stmt _changes;
-    private readonly sqlite3_stmt _unchangedSince;
-    private readonly sqlite3_stmt _beforeChange;
+    private readonly sqlite3_stmt _rangeAt;
 
     public ReadSession(string connectionString)
     {
@@ -54,8 +57,7 @@ internal sealed class ReadSession : IDisposable
         _range = Prepare(db, SelectRange);
         _revision = Prepare(db, SelectRevision);
         _changes = Prepare(db, SelectChanges);
-        _unchangedSince = Prepare(db, SelectRangeUnchangedSince);
-        _beforeChange = Prepare(db, SelectRangeBeforeChange);
+        _rangeAt = Prepare(db, SelectRangeAt);
     }
 
     public SqliteConnection Connection { get; }
@@ -147,8 +149,7 @@ internal sealed class ReadSession : IDisposable
     public void EndSnapshot()
     {
         raw.sqlite3_reset(_range);
-        raw.sqlite3_reset(_unchangedSince);
-        raw.sqlite3_reset(_beforeChange);
+        raw.sqlite3_reset(_rangeAt);
         raw.sqlite3_exec(Connection.Handle, "COMMIT");
     }
 
@@ -161,18 +162,14 @@ internal sealed class ReadSession : IDisposable
         return _range;
     }
 
-    /// <summary>Binds the two scans that rebuild the range as it was at <paramref name="revision"/>.</summary>
-    public (sqlite3_stmt Unchanged, sqlite3_stmt BeforeChange) StartRangeAt(string after, string end, long revision)
+    /// <summary>Binds the scan that reads the range back as it was at <paramref name="revision"/>.</summary>
+    public sqlite3_stmt StartRangeAt(string after, string end, long revision)
     {
-        foreach (var statement in (ReadOnlySpan<sqlite3_stmt>)[_unchangedSince, _beforeChange])
-        {
-            raw.sqlite3_reset(statement);
-            Check(raw.sqlite3_bind_text(statement, 1, after));
-            Check(raw.sqlite3_bind_text(statement, 2, end));
-            Check(raw.sqlite3_bind_int64(statement, 3, revision));
-        }
-
-        return (_unchangedSince, _beforeChange);
+        raw.sqlite3_reset(_rangeAt);
+        Check(raw.sqlite3_bind_text(_rangeAt, 1, after));
+        Check(raw.sqlite3_bind_text(_rangeAt, 2, end));
+        Check(raw.sqlite3_bind_int64(_rangeAt, 3, revision));
+        return _rangeAt;
     }
 
     public void Dispose()
@@ -181,8 +178,7 @@ internal sealed class ReadSession : IDisposable
         _range.Dispose();
         _revision.Dispose();
         _changes.Dispose();
-        _unchangedSince.Dispose();
-        _beforeChange.Dispose();
+        _rangeAt.Dispose();
         Connection.Dispose();
     }
 

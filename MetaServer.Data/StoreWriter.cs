@@ -18,31 +18,40 @@ namespace MetaServer.Data;
 /// </summary>
 public sealed partial class StoreWriter : IAsyncDisposable
 {
+    // An object's JSON is stored once, in the change that wrote it (migration 4): meta_v2 points at it by revision.
     private const string SelectCurrent = """
-        SELECT resource_version, upstream_resource_version, labels, fields, value FROM meta_v2 WHERE key = $key
+        SELECT m.resource_version, m.upstream_resource_version, m.labels, m.fields, c.value
+        FROM meta_v2 m JOIN changes c ON c.revision = m.resource_version WHERE m.key = $key
         """;
 
     private const string Upsert = """
-        INSERT INTO meta_v2 (key, gvr, namespace, name, resource_version, upstream_resource_version, labels, fields, value)
-        VALUES ($key, $gvr, $namespace, $name, $rv, $urv, $labels, $fields, CAST($value AS TEXT))
+        INSERT INTO meta_v2 (key, gvr, namespace, name, resource_version, upstream_resource_version, labels, fields)
+        VALUES ($key, $gvr, $namespace, $name, $rv, $urv, $labels, $fields)
         ON CONFLICT (key) DO UPDATE SET
             resource_version = excluded.resource_version,
             upstream_resource_version = excluded.upstream_resource_version,
             labels = excluded.labels,
-            fields = excluded.fields,
-            value = excluded.value
+            fields = excluded.fields
         """;
 
     private const string DeleteObject = "DELETE FROM meta_v2 WHERE key = $key";
 
     private const string InsertChange = """
-        INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, prev_value, committed_at)
-        VALUES ($revision, $key, $gvr, $namespace, $name, $type, $prev, $labels, $fields, $prevLabels, $prevFields, CAST($value AS TEXT), CAST($prevValue AS TEXT), $at)
+        INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, committed_at)
+        VALUES ($revision, $key, $gvr, $namespace, $name, $type, $prev, $labels, $fields, $prevLabels, $prevFields, CAST($value AS TEXT), $at)
         """;
 
     private const string UpdateState = "UPDATE store_state SET revision = $revision WHERE id = 1";
 
-    private const string DeleteChanges = "DELETE FROM changes WHERE revision <= $upTo";
+    // Compacting (from, upTo] drops what no state from upTo on needs: each change's predecessor (the change it
+    // replaced is no key's newest at upTo any more) and the deletions themselves (a deleted key has no state).
+    // What stays at or below upTo is, per key, its newest change there: the state a snapshot at upTo reads.
+    private const string DeleteChanges = """
+        DELETE FROM changes WHERE revision IN (
+            SELECT prev_revision FROM changes WHERE revision > $from AND revision <= $upTo AND prev_revision > 0
+            UNION ALL
+            SELECT revision FROM changes WHERE revision > $from AND revision <= $upTo AND type = 'DELETED')
+        """;
 
     private const string UpdateCompacted = "UPDATE store_state SET compacted_revision = $upTo WHERE id = 1 AND compacted_revision < $upTo";
 
@@ -357,7 +366,6 @@ public sealed partial class StoreWriter : IAsyncDisposable
         u.Parameters["$urv"].Value = (object?)upstream ?? DBNull.Value;
         u.Parameters["$labels"].Value = (object?)labels ?? DBNull.Value;
         u.Parameters["$fields"].Value = (object?)fields ?? DBNull.Value;
-        u.Parameters["$value"].Value = value;
         u.ExecuteNonQuery();
         var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
             value, labels, fields, currentLabels, currentFields);
@@ -398,7 +406,6 @@ public sealed partial class StoreWriter : IAsyncDisposable
             _ => "DELETED",
         };
         c.Parameters["$prev"].Value = previous?.ResourceVersion ?? 0;
-        c.Parameters["$prevValue"].Value = (object?)previous?.Value ?? DBNull.Value;
         c.Parameters["$labels"].Value = (object?)change.Labels ?? DBNull.Value;
         c.Parameters["$fields"].Value = (object?)change.Fields ?? DBNull.Value;
         c.Parameters["$prevLabels"].Value = (object?)change.PrevLabels ?? DBNull.Value;
@@ -612,7 +619,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
         public long Compact(long upTo)
         {
+            var from = CompactedTo;
             CompactedTo = Math.Max(CompactedTo, Math.Min(upTo, Revision));
+            Statements.DeleteChanges.Parameters["$from"].Value = from;
             Statements.DeleteChanges.Parameters["$upTo"].Value = CompactedTo;
             Statements.DeleteChanges.ExecuteNonQuery();
             Statements.UpdateCompacted.Parameters["$upTo"].Value = CompactedTo;
@@ -633,12 +642,12 @@ public sealed partial class StoreWriter : IAsyncDisposable
         public Statements(SqliteConnection connection)
         {
             Select = Create(connection, SelectCurrent, "$key");
-            Upsert = Create(connection, StoreWriter.Upsert, "$key", "$gvr", "$namespace", "$name", "$rv", "$urv", "$labels", "$fields", "$value");
+            Upsert = Create(connection, StoreWriter.Upsert, "$key", "$gvr", "$namespace", "$name", "$rv", "$urv", "$labels", "$fields");
             Delete = Create(connection, DeleteObject, "$key");
             InsertChange = Create(connection, StoreWriter.InsertChange, "$revision", "$key", "$gvr", "$namespace", "$name",
-                "$type", "$prev", "$labels", "$fields", "$prevLabels", "$prevFields", "$value", "$prevValue", "$at");
+                "$type", "$prev", "$labels", "$fields", "$prevLabels", "$prevFields", "$value", "$at");
             UpdateState = Create(connection, StoreWriter.UpdateState, "$revision");
-            DeleteChanges = Create(connection, StoreWriter.DeleteChanges, "$upTo");
+            DeleteChanges = Create(connection, StoreWriter.DeleteChanges, "$from", "$upTo");
             UpdateCompacted = Create(connection, StoreWriter.UpdateCompacted, "$upTo");
             SelectMeta = Create(connection, "SELECT value FROM meta WHERE key = $key", "$key");
             UpsertMeta = Create(connection, """

@@ -85,5 +85,18 @@ internal static class Schema
             );
             CREATE INDEX outbox_key ON outbox (key);
             """),
+        new(4, "each value stored once", """
+            -- An object's JSON lives once: in the change that wrote it. meta_v2 keeps the index of what exists now
+            -- (key, revision, labels, fields) and points at that change by its revision; the change log no longer
+            -- copies the previous value, which is the previous change's value (prev_revision). Compaction keeps,
+            -- per key, the newest change at or before the compaction point (the state there), so a snapshot at
+            -- any revision from the compaction point on reads back from the change log alone.
+            -- Objects whose change was compacted away by the old rule get it back, as it is now.
+            INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, prev_value, committed_at)
+            SELECT m.resource_version, m.key, m.gvr, m.namespace, m.name, 'MODIFIED', 0, m.labels, m.fields, NULL, NULL, m.value, NULL, 0
+            FROM meta_v2 m WHERE NOT EXISTS (SELECT 1 FROM changes c WHERE c.revision = m.resource_version);
+            ALTER TABLE meta_v2 DROP COLUMN value;
+            ALTER TABLE changes DROP COLUMN prev_value;
+            """),
     ];
 }

@@ -78,38 +78,61 @@ public sealed class PersistenceTests : IDisposable
         using var db = new SqliteConnection($"Data Source={DatabasePath}");
         db.Open();
         Assert.Equal("wal", db.QuerySingle<string>("PRAGMA journal_mode"));
-        Assert.Equal([1, 2, 3], db.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3, 4], db.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
         var tables = db.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").ToArray();
         Assert.Superset(new HashSet<string> { "meta", "meta_v2", "changes", "store_state", "schema_migrations", "message_receipts" }, tables.ToHashSet());
     }
 
     [Fact]
-    public async Task A_database_of_the_first_schema_is_migrated_with_its_objects_kept()
+    public async Task A_database_of_the_third_schema_is_migrated_with_its_objects_and_history_kept()
     {
-        await using (var server = new EdgeMetaServer(databasePath: DatabasePath))
-        {
-            await server.CreateClient().PostJsonAsync("/api/v1/namespaces/default/configmaps",
-                """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kept"},"data":{"a":"1"}}""");
-        }
-
-        // Take the file back to what the first release wrote.
+        // What a release of schema 3 left: "kept" created at 1 and changed at 2, then compacted to 2 (that release
+        // dropped every change up to the compaction point, so kept's value lived only in meta_v2); "fresh" created
+        // at 3, still in the change log with its value copied in meta_v2.
         using (var db = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             db.Open();
-            db.Execute("DROP TABLE message_receipts; DROP TABLE outbox; DELETE FROM schema_migrations WHERE version > 1;");
+            global::MetaServer.Data.Migrations.Migrator.Apply(db, [.. global::MetaServer.Data.Migrations.Schema.Migrations.Where(m => m.Version <= 3)]);
+            const string kept = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kept","namespace":"default","resourceVersion":"2"},"data":{"a":"2"}}""";
+            const string fresh = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"fresh","namespace":"default","resourceVersion":"3"},"data":{"b":"1"}}""";
+            db.Execute("""
+                INSERT INTO meta_v2 (key, gvr, namespace, name, resource_version, labels, fields, value) VALUES
+                    ('/core/v1/configmaps/default/kept', 'core/v1/configmaps', 'default', 'kept', 2, NULL, '{}', @kept),
+                    ('/core/v1/configmaps/default/fresh', 'core/v1/configmaps', 'default', 'fresh', 3, NULL, '{}', @fresh);
+                INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, value, prev_value, committed_at)
+                    VALUES (3, '/core/v1/configmaps/default/fresh', 'core/v1/configmaps', 'default', 'fresh', 'ADDED', 0, NULL, '{}', @fresh, NULL, 1);
+                UPDATE store_state SET revision = 3, compacted_revision = 2;
+                """, new { kept, fresh });
         }
 
         await using (var server = new EdgeMetaServer(databasePath: DatabasePath))
         {
-            var (code, kept) = await server.CreateClient().GetJsonAsync("/api/v1/namespaces/default/configmaps/kept");
-            Assert.Equal(System.Net.HttpStatusCode.OK, code);
-            Assert.Equal("1", kept["data"]!["a"]!.GetValue<string>());
+            var client = server.CreateClient();
+            var (code, kept) = await client.GetJsonAsync("/api/v1/namespaces/default/configmaps/kept");
+            Assert.Equal(HttpStatusCode.OK, code);
+            Assert.Equal(("2", "2"), (kept["data"]!["a"]!.GetValue<string>(), kept.Meta("resourceVersion")));
+
+            // The state at the compaction point and after it read back; before it is gone.
+            var (_, atTwo) = await client.GetJsonAsync("/api/v1/namespaces/default/configmaps?resourceVersion=2&resourceVersionMatch=Exact");
+            Assert.Equal(["kept"], atTwo["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+            var (_, atThree) = await client.GetJsonAsync("/api/v1/namespaces/default/configmaps?resourceVersion=3&resourceVersionMatch=Exact");
+            Assert.Equal(["fresh", "kept"], atThree["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+            var (goneCode, _) = await client.GetJsonAsync("/api/v1/namespaces/default/configmaps?resourceVersion=1&resourceVersionMatch=Exact");
+            Assert.Equal(HttpStatusCode.Gone, goneCode);
+
+            // Writes go on from the stored revision (start-up's namespaces come first), onto the migrated rows.
+            var (_, changed) = await client.PatchJsonAsync("/api/v1/namespaces/default/configmaps/kept", """{"data":{"a":"3"}}""", "application/merge-patch+json");
+            Assert.Equal("3", changed["data"]!["a"]!.GetValue<string>());
+            Assert.True(long.Parse(changed.Meta("resourceVersion")) > 3);
         }
 
         using var check = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
         check.Open();
-        Assert.Equal([1, 2, 3], check.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
-        Assert.Equal(0, check.QuerySingle<int>("SELECT COUNT(*) FROM message_receipts"));
+        Assert.Equal([1, 2, 3, 4], check.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
+        var columns = check.Query<string>("SELECT name FROM pragma_table_info('meta_v2') UNION ALL SELECT name FROM pragma_table_info('changes')").ToArray();
+        Assert.DoesNotContain("value", check.Query<string>("SELECT name FROM pragma_table_info('meta_v2')"));
+        Assert.DoesNotContain("prev_value", columns);
+        Assert.Equal("ok", check.QuerySingle<string>("PRAGMA integrity_check"));
     }
 
     [Fact]
@@ -122,10 +145,12 @@ public sealed class PersistenceTests : IDisposable
 
         using var db = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
         db.Open();
+        // meta_v2 indexes the object; its JSON text is stored once, in the change that wrote it.
+        const string join = "FROM meta_v2 m JOIN changes c ON c.revision = m.resource_version WHERE m.key = '/core/v1/pods/default/row'";
         var row = db.QuerySingle<(string Gvr, string Namespace, string Name, string Type, string Fields)>(
-            "SELECT gvr, namespace, name, typeof(value), fields FROM meta_v2 WHERE key = '/core/v1/pods/default/row'");
+            "SELECT m.gvr, m.namespace, m.name, typeof(c.value), m.fields " + join);
         Assert.Equal(("core/v1/pods", "default", "row", "text"), (row.Gvr, row.Namespace, row.Name, row.Type));
         Assert.Contains("\"spec.nodeName\":\"edge-9\"", row.Fields);
-        Assert.Equal("edge-9", db.QuerySingle<string>("SELECT json_extract(value, '$.spec.nodeName') FROM meta_v2 WHERE key = '/core/v1/pods/default/row'"));
+        Assert.Equal("edge-9", db.QuerySingle<string>("SELECT json_extract(c.value, '$.spec.nodeName') " + join));
     }
 }
