@@ -21,15 +21,16 @@ public interface IWriteTransaction
     /// <summary>Removes a <c>meta</c> row; false if there was none.</summary>
     bool DeleteMeta(string key);
 
-    /// <summary>The answer recorded for a message already processed, or null.</summary>
-    string? ReadReceipt(string messageId);
+    /// <summary>
+    /// Records that a message is processed in this commit, with the answer it gets, and returns null; or, for a message
+    /// processed before, records nothing and returns the answer recorded then. Whatever the unit writes after a
+    /// null is committed with the receipt, or rolled back with it.
+    /// </summary>
+    string? ClaimReceipt(string messageId, string answer);
 
     /// <summary>Queues a node-owned write for the cloud (the <c>outbox</c>), committed with the local write.</summary>
     void AddToOutbox(ObjectWrite write);
 
     /// <summary>Removes the outbox entries of a key up to and including <paramref name="upToId"/> (replayed).</summary>
     void RemoveFromOutbox(string key, long upToId);
-
-    /// <summary>Records that a message was processed and what it was answered, in the same commit as its effect.</summary>
-    void PutReceipt(string messageId, string answer);
 }

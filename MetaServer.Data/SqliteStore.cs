@@ -89,7 +89,9 @@ public sealed class SqliteStore : IDisposable
     {
         var connection = new SqliteConnection(WriteConnectionString);
         connection.Open();
-        connection.Execute($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {Options.Synchronous};");
+        // temp_store: each unit of a batch runs in a savepoint, whose sub-journal (the pages it changes, as they
+        // were) is then kept in memory instead of a temporary file.
+        connection.Execute($"PRAGMA journal_mode = WAL; PRAGMA synchronous = {Options.Synchronous}; PRAGMA temp_store = MEMORY;");
         return connection;
     }
 
@@ -164,8 +166,7 @@ public sealed class SqliteStore : IDisposable
                 return false;
             }
 
-            var (unchanged, beforeChange) = session.StartRangeAt(after, PrefixEnd(prefix), revision);
-            cursor = new ObjectCursor(_sessions, session, unchanged, beforeChange, revision);
+            cursor = new ObjectCursor(_sessions, session, session.StartRangeAt(after, PrefixEnd(prefix), revision), revision);
             return true;
         }
         catch
@@ -233,7 +234,7 @@ public sealed class SqliteStore : IDisposable
     {
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT value FROM meta_v2 WHERE key >= @prefix AND key < @end ORDER BY key",
+            "SELECT c.value FROM meta_v2 m JOIN changes c ON c.revision = m.resource_version WHERE m.key >= @prefix AND m.key < @end ORDER BY m.key",
             new { prefix, end = PrefixEnd(prefix) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.AsList();
     }

@@ -38,7 +38,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
     private const string InsertChange = """
         INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, committed_at)
-        VALUES ($revision, $key, $gvr, $namespace, $name, $type, $prev, $labels, $fields, $prevLabels, $prevFields, CAST($value AS TEXT), $at)
+        VALUES ($revision, $key, $gvr, $namespace, $name, $type, $prev, $labels, $fields, $prevLabels, $prevFields, $value, $at)
         """;
 
     private const string UpdateState = "UPDATE store_state SET revision = $revision WHERE id = 1";
@@ -196,7 +196,6 @@ public sealed partial class StoreWriter : IAsyncDisposable
             {
                 using (var transaction = connection.BeginTransaction())
                 {
-                    statements.Enlist(transaction);
                     foreach (var pending in batch)
                     {
                         RunOne(statements, tx, pending);
@@ -204,8 +203,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
                     if (tx.Changes.Count > 0)
                     {
-                        statements.UpdateState.Parameters["$revision"].Value = tx.Revision;
-                        statements.UpdateState.ExecuteNonQuery();
+                        statements.UpdateState.Set("$revision", tx.Revision).Execute();
                     }
 
                     transaction.Commit();
@@ -247,16 +245,16 @@ public sealed partial class StoreWriter : IAsyncDisposable
         var revision = tx.Revision;
         var changeCount = tx.Changes.Count;
         var compactedTo = tx.CompactedTo;
-        statements.Savepoint.ExecuteNonQuery();
+        statements.Savepoint.Execute();
         try
         {
             pending.Run(tx);
-            statements.Release.ExecuteNonQuery();
+            statements.Release.Execute();
         }
         catch (Exception ex)
         {
-            statements.RollbackToSavepoint.ExecuteNonQuery();
-            statements.Release.ExecuteNonQuery();
+            statements.RollbackToSavepoint.Execute();
+            statements.Release.Execute();
             tx.Undo(revision, changeCount, compactedTo);
             if (ex is not CommandRejectedException)
             {
@@ -315,8 +313,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                     }
 
                     var value = Serialize(last, buffer).ToArray();
-                    statements.Delete.Parameters["$key"].Value = write.Key;
-                    statements.Delete.ExecuteNonQuery();
+                    statements.Delete.Set("$key", write.Key).Execute();
                     var change = new CommittedChange(revision, ChangeType.Deleted, write.Key, write.Type.Gvr, write.Namespace,
                         write.Name, value, currentLabels, currentFields, currentLabels, currentFields);
                     RecordChange(statements, change, current, tx.Now);
@@ -357,16 +354,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
     {
         var statements = tx.Statements;
         var type = current is null ? ChangeType.Added : ChangeType.Modified;
-        var u = statements.Upsert;
-        u.Parameters["$key"].Value = write.Key;
-        u.Parameters["$gvr"].Value = write.Type.Gvr;
-        u.Parameters["$namespace"].Value = write.Namespace;
-        u.Parameters["$name"].Value = write.Name;
-        u.Parameters["$rv"].Value = revision;
-        u.Parameters["$urv"].Value = (object?)upstream ?? DBNull.Value;
-        u.Parameters["$labels"].Value = (object?)labels ?? DBNull.Value;
-        u.Parameters["$fields"].Value = (object?)fields ?? DBNull.Value;
-        u.ExecuteNonQuery();
+        statements.Upsert.Set("$key", write.Key).Set("$gvr", write.Type.Gvr).Set("$namespace", write.Namespace).Set("$name", write.Name)
+            .Set("$rv", revision).Set("$urv", upstream).Set("$labels", labels).Set("$fields", fields).Execute();
         var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
             value, labels, fields, currentLabels, currentFields);
         RecordChange(statements, change, current, tx.Now);
@@ -376,43 +365,38 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
     private static StoredObject? ReadCurrent(Statements statements, string key, out string? labels, out string? fields)
     {
-        statements.Select.Parameters["$key"].Value = key;
-        using var reader = statements.Select.ExecuteReader();
-        if (!reader.Read())
+        var select = statements.Select.Set("$key", key);
+        if (!select.Read())
         {
             labels = fields = null;
             return null;
         }
 
-        labels = reader.IsDBNull(2) ? null : reader.GetString(2);
-        fields = reader.IsDBNull(3) ? null : reader.GetString(3);
-        var value = new byte[reader.GetBytes(4, 0, null, 0, 0)];
-        reader.GetBytes(4, 0, value, 0, value.Length);
-        return new StoredObject(key, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), value);
+        try
+        {
+            labels = select.Text(2);
+            fields = select.Text(3);
+            return new StoredObject(key, select.Int64(0), select.Text(1), select.Bytes(4));
+        }
+        finally
+        {
+            select.Reset();
+        }
     }
 
     private static void RecordChange(Statements statements, CommittedChange change, StoredObject? previous, long now)
     {
-        var c = statements.InsertChange;
-        c.Parameters["$revision"].Value = change.Revision;
-        c.Parameters["$key"].Value = change.Key;
-        c.Parameters["$gvr"].Value = change.Gvr;
-        c.Parameters["$namespace"].Value = change.Namespace;
-        c.Parameters["$name"].Value = change.Name;
-        c.Parameters["$type"].Value = change.Type switch
+        var type = change.Type switch
         {
             ChangeType.Added => "ADDED",
             ChangeType.Modified => "MODIFIED",
             _ => "DELETED",
         };
-        c.Parameters["$prev"].Value = previous?.ResourceVersion ?? 0;
-        c.Parameters["$labels"].Value = (object?)change.Labels ?? DBNull.Value;
-        c.Parameters["$fields"].Value = (object?)change.Fields ?? DBNull.Value;
-        c.Parameters["$prevLabels"].Value = (object?)change.PrevLabels ?? DBNull.Value;
-        c.Parameters["$prevFields"].Value = (object?)change.PrevFields ?? DBNull.Value;
-        c.Parameters["$value"].Value = change.Value;
-        c.Parameters["$at"].Value = now;
-        c.ExecuteNonQuery();
+        statements.InsertChange.Set("$revision", change.Revision).Set("$key", change.Key).Set("$gvr", change.Gvr)
+            .Set("$namespace", change.Namespace).Set("$name", change.Name).Set("$type", type)
+            .Set("$prev", previous?.ResourceVersion ?? 0).Set("$labels", change.Labels).Set("$fields", change.Fields)
+            .Set("$prevLabels", change.PrevLabels).Set("$prevFields", change.PrevFields).SetUtf8("$value", change.Value)
+            .Set("$at", now).Execute();
     }
 
     private void Publish(List<CommittedChange> changes)
@@ -563,153 +547,102 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
         public WriteResult Write(ObjectWrite write) => writer.Apply(this, write);
 
-        public string? ReadMeta(string key) => Scalar(Statements.SelectMeta, key);
+        public string? ReadMeta(string key) => Statements.SelectMeta.Set("$key", key).ScalarText();
 
         public void PutMeta(string key, string type, string value)
         {
-            var c = Statements.UpsertMeta;
-            c.Parameters["$key"].Value = key;
-            c.Parameters["$type"].Value = type;
-            c.Parameters["$value"].Value = value;
-            c.ExecuteNonQuery();
+            Statements.UpsertMeta.Set("$key", key).Set("$type", type).Set("$value", value).Execute();
         }
 
         public bool DeleteMeta(string key)
         {
-            Statements.DeleteMeta.Parameters["$key"].Value = key;
-            return Statements.DeleteMeta.ExecuteNonQuery() > 0;
+            return Statements.DeleteMeta.Set("$key", key).Execute() > 0;
         }
 
-        public string? ReadReceipt(string messageId) => Scalar(Statements.SelectReceipt, messageId);
-
-        public void PutReceipt(string messageId, string answer)
-        {
-            var c = Statements.InsertReceipt;
-            c.Parameters["$id"].Value = messageId;
-            c.Parameters["$answer"].Value = answer;
-            c.Parameters["$at"].Value = Now;
-            c.ExecuteNonQuery();
-        }
+        // One statement for a new message (the insert finds a resend as a conflict), a second only for a resend.
+        public string? ClaimReceipt(string messageId, string answer) =>
+            Statements.InsertReceipt.Set("$id", messageId).Set("$answer", answer).Set("$at", Now).Execute() == 1
+                ? null
+                : Statements.SelectReceipt.Set("$id", messageId).ScalarText() ?? "";
 
         public void AddToOutbox(ObjectWrite write)
         {
-            var c = Statements.InsertOutbox;
-            c.Parameters["$key"].Value = write.Key;
-            c.Parameters["$gvr"].Value = write.Type.Gvr;
-            c.Parameters["$namespace"].Value = write.Namespace;
-            c.Parameters["$name"].Value = write.Name;
-            c.Parameters["$subresource"].Value = write.Subresource;
-            c.Parameters["$at"].Value = Now;
-            c.ExecuteNonQuery();
+            Statements.InsertOutbox.Set("$key", write.Key).Set("$gvr", write.Type.Gvr).Set("$namespace", write.Namespace)
+                .Set("$name", write.Name).Set("$subresource", write.Subresource).Set("$at", Now).Execute();
         }
 
         public void RemoveFromOutbox(string key, long upToId)
         {
-            var c = Statements.DeleteOutbox;
-            c.Parameters["$key"].Value = key;
-            c.Parameters["$upTo"].Value = upToId;
-            c.ExecuteNonQuery();
+            Statements.DeleteOutbox.Set("$key", key).Set("$upTo", upToId).Execute();
         }
 
         public int PruneReceipts(long before)
         {
-            Statements.PruneReceipts.Parameters["$before"].Value = before;
-            return Statements.PruneReceipts.ExecuteNonQuery();
+            return Statements.PruneReceipts.Set("$before", before).Execute();
         }
 
         public long Compact(long upTo)
         {
             var from = CompactedTo;
             CompactedTo = Math.Max(CompactedTo, Math.Min(upTo, Revision));
-            Statements.DeleteChanges.Parameters["$from"].Value = from;
-            Statements.DeleteChanges.Parameters["$upTo"].Value = CompactedTo;
-            Statements.DeleteChanges.ExecuteNonQuery();
-            Statements.UpdateCompacted.Parameters["$upTo"].Value = CompactedTo;
-            Statements.UpdateCompacted.ExecuteNonQuery();
+            Statements.DeleteChanges.Set("$from", from).Set("$upTo", CompactedTo).Execute();
+            Statements.UpdateCompacted.Set("$upTo", CompactedTo).Execute();
             return CompactedTo;
-        }
-
-        private static string? Scalar(SqliteCommand command, string key)
-        {
-            command.Parameters[0].Value = key;
-            return command.ExecuteScalar() as string;
         }
     }
 
-    // Prepared once for the writer's connection and reused for every write.
+    // Prepared once for the writer's connection and reused for every write (stepped directly, see WriterStatement).
     private sealed class Statements : IDisposable
     {
         public Statements(SqliteConnection connection)
         {
-            Select = Create(connection, SelectCurrent, "$key");
-            Upsert = Create(connection, StoreWriter.Upsert, "$key", "$gvr", "$namespace", "$name", "$rv", "$urv", "$labels", "$fields");
-            Delete = Create(connection, DeleteObject, "$key");
-            InsertChange = Create(connection, StoreWriter.InsertChange, "$revision", "$key", "$gvr", "$namespace", "$name",
-                "$type", "$prev", "$labels", "$fields", "$prevLabels", "$prevFields", "$value", "$at");
-            UpdateState = Create(connection, StoreWriter.UpdateState, "$revision");
-            DeleteChanges = Create(connection, StoreWriter.DeleteChanges, "$from", "$upTo");
-            UpdateCompacted = Create(connection, StoreWriter.UpdateCompacted, "$upTo");
-            SelectMeta = Create(connection, "SELECT value FROM meta WHERE key = $key", "$key");
-            UpsertMeta = Create(connection, """
+            Select = new WriterStatement(connection, SelectCurrent);
+            Upsert = new WriterStatement(connection, StoreWriter.Upsert);
+            Delete = new WriterStatement(connection, DeleteObject);
+            InsertChange = new WriterStatement(connection, StoreWriter.InsertChange);
+            UpdateState = new WriterStatement(connection, StoreWriter.UpdateState);
+            DeleteChanges = new WriterStatement(connection, StoreWriter.DeleteChanges);
+            UpdateCompacted = new WriterStatement(connection, StoreWriter.UpdateCompacted);
+            SelectMeta = new WriterStatement(connection, "SELECT value FROM meta WHERE key = $key");
+            UpsertMeta = new WriterStatement(connection, """
                 INSERT INTO meta (key, type, value) VALUES ($key, $type, $value)
                 ON CONFLICT (key) DO UPDATE SET type = excluded.type, value = excluded.value
-                """, "$key", "$type", "$value");
-            DeleteMeta = Create(connection, "DELETE FROM meta WHERE key = $key", "$key");
-            SelectReceipt = Create(connection, "SELECT answer FROM message_receipts WHERE msg_id = $id", "$id");
-            InsertReceipt = Create(connection, "INSERT INTO message_receipts (msg_id, answer, processed_at) VALUES ($id, $answer, $at)",
-                "$id", "$answer", "$at");
-            PruneReceipts = Create(connection, "DELETE FROM message_receipts WHERE processed_at < $before", "$before");
-            InsertOutbox = Create(connection, """
+                """);
+            DeleteMeta = new WriterStatement(connection, "DELETE FROM meta WHERE key = $key");
+            SelectReceipt = new WriterStatement(connection, "SELECT answer FROM message_receipts WHERE msg_id = $id");
+            InsertReceipt = new WriterStatement(connection, "INSERT INTO message_receipts (msg_id, answer, processed_at) VALUES ($id, $answer, $at) ON CONFLICT (msg_id) DO NOTHING");
+            PruneReceipts = new WriterStatement(connection, "DELETE FROM message_receipts WHERE processed_at < $before");
+            InsertOutbox = new WriterStatement(connection, """
                 INSERT INTO outbox (key, gvr, namespace, name, subresource, created_at) VALUES ($key, $gvr, $namespace, $name, $subresource, $at)
-                """, "$key", "$gvr", "$namespace", "$name", "$subresource", "$at");
-            DeleteOutbox = Create(connection, "DELETE FROM outbox WHERE key = $key AND id <= $upTo", "$key", "$upTo");
-            Savepoint = Create(connection, "SAVEPOINT unit");
-            Release = Create(connection, "RELEASE unit");
-            RollbackToSavepoint = Create(connection, "ROLLBACK TO unit");
+                """);
+            DeleteOutbox = new WriterStatement(connection, "DELETE FROM outbox WHERE key = $key AND id <= $upTo");
+            Savepoint = new WriterStatement(connection, "SAVEPOINT unit");
+            Release = new WriterStatement(connection, "RELEASE unit");
+            RollbackToSavepoint = new WriterStatement(connection, "ROLLBACK TO unit");
             _all = [Select, Upsert, Delete, InsertChange, UpdateState, DeleteChanges, UpdateCompacted, SelectMeta, UpsertMeta,
                 DeleteMeta, SelectReceipt, InsertReceipt, PruneReceipts, InsertOutbox, DeleteOutbox, Savepoint, Release, RollbackToSavepoint];
         }
 
-        private readonly SqliteCommand[] _all;
+        private readonly WriterStatement[] _all;
 
-        public SqliteCommand Select { get; }
-        public SqliteCommand Upsert { get; }
-        public SqliteCommand Delete { get; }
-        public SqliteCommand InsertChange { get; }
-        public SqliteCommand UpdateState { get; }
-        public SqliteCommand DeleteChanges { get; }
-        public SqliteCommand UpdateCompacted { get; }
-        public SqliteCommand SelectMeta { get; }
-        public SqliteCommand UpsertMeta { get; }
-        public SqliteCommand DeleteMeta { get; }
-        public SqliteCommand SelectReceipt { get; }
-        public SqliteCommand InsertReceipt { get; }
-        public SqliteCommand PruneReceipts { get; }
-        public SqliteCommand InsertOutbox { get; }
-        public SqliteCommand DeleteOutbox { get; }
-        public SqliteCommand Savepoint { get; }
-        public SqliteCommand Release { get; }
-        public SqliteCommand RollbackToSavepoint { get; }
-
-        public void Enlist(SqliteTransaction transaction)
-        {
-            foreach (var command in _all)
-            {
-                command.Transaction = transaction;
-            }
-        }
-
-        private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameters)
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-
-            return command;
-        }
+        public WriterStatement Select { get; }
+        public WriterStatement Upsert { get; }
+        public WriterStatement Delete { get; }
+        public WriterStatement InsertChange { get; }
+        public WriterStatement UpdateState { get; }
+        public WriterStatement DeleteChanges { get; }
+        public WriterStatement UpdateCompacted { get; }
+        public WriterStatement SelectMeta { get; }
+        public WriterStatement UpsertMeta { get; }
+        public WriterStatement DeleteMeta { get; }
+        public WriterStatement SelectReceipt { get; }
+        public WriterStatement InsertReceipt { get; }
+        public WriterStatement PruneReceipts { get; }
+        public WriterStatement InsertOutbox { get; }
+        public WriterStatement DeleteOutbox { get; }
+        public WriterStatement Savepoint { get; }
+        public WriterStatement Release { get; }
+        public WriterStatement RollbackToSavepoint { get; }
 
         public void Dispose()
         {

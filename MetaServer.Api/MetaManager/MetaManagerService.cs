@@ -326,17 +326,12 @@ internal sealed partial class MetaManagerService(
 
         return tx =>
         {
-            if (id.Length > 0 && tx.ReadReceipt(id) is { } prior)
+            if (id.Length > 0 && tx.ClaimReceipt(id, receipt) is { } prior)
             {
                 return new Outcome.Duplicate(prior.Length == 0 ? null : ReadReceipt(prior));
             }
 
             change(tx);
-            if (id.Length > 0)
-            {
-                tx.PutReceipt(id, receipt);
-            }
-
             return new Outcome.Applied(answer);
         };
     }
