@@ -58,6 +58,24 @@ public sealed class PreparedObject
             StoreWriter.JsonText(SelectableFields.Extract(type.Group, type.Resource, obj)));
     }
 
+    /// <summary>
+    /// An object already serialized as <paramref name="json"/> (kept, not copied), whose resourceVersion value is the
+    /// <paramref name="slotLength"/> bytes at <paramref name="slot"/>, right after <c>"resourceVersion":"</c>;
+    /// <paramref name="view"/> is the same object, read for its labels and selectable fields.
+    /// </summary>
+    public static PreparedObject FromJson(byte[] json, int slot, int slotLength, JsonObject view, ResourceType type)
+    {
+        if (slot < MemberPrefix.Length || slot + slotLength >= json.Length || !json.AsSpan(slot - MemberPrefix.Length, MemberPrefix.Length).SequenceEqual(MemberPrefix)
+            || json[slot + slotLength] != (byte)'"')
+        {
+            throw new ArgumentException("the slot is not a resourceVersion string value", nameof(slot));
+        }
+
+        return new PreparedObject(json, slot, slotLength,
+            StoreWriter.JsonText(SelectableFields.ExtractLabels(view)),
+            StoreWriter.JsonText(SelectableFields.Extract(type.Group, type.Resource, view)));
+    }
+
     /// <summary>The object's bytes with <paramref name="resourceVersion"/> in its slot.</summary>
     public byte[] With(long resourceVersion)
     {

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -260,14 +263,18 @@ internal sealed partial class MetaManagerService(
         {
             case StoreChange.Upsert when kind is not null:
                 {
-                    var obj = ObjectContent(message, kind, resource, out var upstream, out error);
-                    if (obj is null)
+                    // Prepared here, on the intake, so the writer thread only splices the revision in.
+                    if (!TryPrepareAsSent(message, kind, resource, out var prepared, out var upstream))
                     {
-                        return null;
+                        var obj = ObjectContent(message, kind, resource, out upstream, out error);
+                        if (obj is null)
+                        {
+                            return null;
+                        }
+
+                        prepared = PreparedObject.From(obj, kind);
                     }
 
-                    // Serialized here, on the intake, so the writer thread only splices the revision in.
-                    var prepared = PreparedObject.From(obj, kind);
                     var write = new ObjectWrite(kind, kind.Namespaced ? resource.Namespace : "", resource.Name!, _ => new Mutation.PutPrepared(prepared, upstream));
                     change = tx => Require(tx.Write(write));
                     break;
@@ -434,6 +441,70 @@ internal sealed partial class MetaManagerService(
         metadata.Remove("resourceVersion");
         return obj;
     }
+
+    /// <summary>
+    /// The common case, without re-serializing: content that already is the object as it is stored (its apiVersion,
+    /// kind, name and namespace those of the resource, one string resourceVersion written compactly) is kept as
+    /// the sender's bytes, its resourceVersion value becoming the revision's slot. Anything else is left to
+    /// <see cref="ObjectContent"/>, which fills in and checks.
+    /// </summary>
+    private static bool TryPrepareAsSent(Message message, ResourceType kind, ResourceString resource,
+        [NotNullWhen(true)] out PreparedObject? prepared, out string? upstream)
+    {
+        prepared = null;
+        upstream = null;
+        if (!message.TryGetReadContent(out var content) || content.ValueKind != JsonValueKind.Object
+            || !IsString(content, "apiVersion", kind.ApiVersion) || !IsString(content, "kind", kind.Kind)
+            || !content.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        JsonElement version = default;
+        var versions = 0;
+        var namespaces = 0;
+        foreach (var member in metadata.EnumerateObject())
+        {
+            if (member.NameEquals("resourceVersion"))
+            {
+                version = member.Value;
+                versions++;
+            }
+            else if (member.NameEquals("namespace"))
+            {
+                namespaces++;
+            }
+        }
+
+        if (versions != 1 || version.ValueKind != JsonValueKind.String || !IsString(metadata, "name", resource.Name!)
+            || (kind.Namespaced ? !IsString(metadata, "namespace", resource.Namespace) : namespaces > 0))
+        {
+            return false;
+        }
+
+        var json = JsonMarshal.GetRawUtf8Value(content);
+        var value = JsonMarshal.GetRawUtf8Value(version); // with its quotes
+        if (value.Contains((byte)'\\'))
+        {
+            return false;
+        }
+
+        var slot = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(json), ref MemoryMarshal.GetReference(value)) + 1;
+        var bytes = json.ToArray();
+        if (slot < VersionMember.Length || !bytes.AsSpan(slot - VersionMember.Length, VersionMember.Length).SequenceEqual(VersionMember))
+        {
+            return false; // not written compactly ("resourceVersion": "...")
+        }
+
+        upstream = version.GetString();
+        prepared = PreparedObject.FromJson(bytes, slot, value.Length - 2, JsonObject.Create(content)!, kind);
+        return true;
+    }
+
+    private static ReadOnlySpan<byte> VersionMember => "\"resourceVersion\":\""u8;
+
+    private static bool IsString(JsonElement obj, string property, string expected) =>
+        obj.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);
 
     private static bool Matches(JsonObject metadata, string field, string expected, out string? error)
     {

@@ -77,6 +77,28 @@ public sealed record Message
             Content = JsonValue.Create(text),
         };
 
+    // The content as read off the wire (MessageJson.TryRead), kept with the node made from it: a message whose
+    // content was since replaced (`with`) no longer offers it.
+    private JsonNode? _readContent;
+    private JsonElement _readElement;
+
+    internal Message RememberingContent(JsonNode? node, JsonElement element)
+    {
+        _readContent = node;
+        _readElement = element;
+        return this;
+    }
+
+    /// <summary>
+    /// The content exactly as it was read from its JSON (its raw bytes are <c>JsonMarshal.GetRawUtf8Value</c>), when
+    /// this message was read from JSON and its content not replaced since; false otherwise.
+    /// </summary>
+    public bool TryGetReadContent(out JsonElement element)
+    {
+        element = _readElement;
+        return Content is not null && ReferenceEquals(Content, _readContent);
+    }
+
     /// <summary>Whether the content is the string <see cref="Ok"/>.</summary>
     public bool ContentIsOk() => ContentText() == Ok;
 

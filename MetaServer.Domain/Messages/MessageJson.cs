@@ -30,11 +30,54 @@ public sealed partial class MessageJson : JsonSerializerContext
     public static byte[] ToUtf8Bytes(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, Wire.Message);
 
     /// <summary>Reads one message; malformed JSON, or JSON that is not a message object, is an error value.</summary>
+    /// <remarks>
+    /// The JSON is parsed once: the header and route are read from the parsed document, and the content becomes a
+    /// node over the same document (no second parse of what is most of a message's bytes, a ~3 KB object).
+    /// Top-level names match ignoring case and a repeated name's last value wins, as with Go's decoder.
+    /// </remarks>
     public static bool TryRead(ReadOnlySpan<byte> json, [NotNullWhen(true)] out Message? message, [NotNullWhen(false)] out string? error)
     {
+        message = null;
         try
         {
-            message = JsonSerializer.Deserialize(json, Wire.Message);
+            // The document keeps its own copy: the nodes made from it outlive the caller's buffer.
+            var root = JsonDocument.Parse(json.ToArray()).RootElement;
+            if (root.ValueKind == JsonValueKind.Null)
+            {
+                error = "message is null";
+                return false;
+            }
+
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                error = $"message is not valid JSON: a message is an object, not {root.ValueKind}";
+                return false;
+            }
+
+            MessageHeader? header = null;
+            MessageRoute? route = null;
+            JsonNode? content = null;
+            JsonElement contentElement = default;
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.NameEquals("header") || property.Name.Equals("header", StringComparison.OrdinalIgnoreCase))
+                {
+                    header = property.Value.Deserialize(Wire.MessageHeader);
+                }
+                else if (property.NameEquals("route") || property.Name.Equals("route", StringComparison.OrdinalIgnoreCase))
+                {
+                    route = property.Value.Deserialize(Wire.MessageRoute);
+                }
+                else if (property.NameEquals("content") || property.Name.Equals("content", StringComparison.OrdinalIgnoreCase))
+                {
+                    contentElement = property.Value;
+                    content = Node(contentElement);
+                }
+            }
+
+            message = new Message { Header = header!, Route = route!, Content = content }.RememberingContent(content, contentElement);
+            error = null;
+            return true;
         }
         catch (JsonException e)
         {
@@ -42,12 +85,13 @@ public sealed partial class MessageJson : JsonSerializerContext
             error = $"message is not valid JSON: {e.Message}";
             return false;
         }
-        if (message is null)
-        {
-            error = "message is null";
-            return false;
-        }
-        error = null;
-        return true;
     }
+
+    private static JsonNode? Node(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.Object => JsonObject.Create(element),
+        JsonValueKind.Array => JsonArray.Create(element),
+        _ => JsonValue.Create(element),
+    };
 }

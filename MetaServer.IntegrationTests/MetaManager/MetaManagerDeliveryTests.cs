@@ -63,6 +63,55 @@ public sealed class MetaManagerDeliveryTests : IDisposable
     private static string Wire(Message message) => System.Text.Encoding.UTF8.GetString(MessageJson.ToUtf8Bytes(message));
 
     [Fact]
+    public async Task Objects_the_cloud_sends_over_the_socket_are_stored_as_sent_with_the_local_revision_and_the_clouds_kept_aside()
+    {
+        var socket = Path.Combine(_folder.Path, "cloud.sock");
+        await using var server = new EdgeMetaServer(databasePath: DatabasePath,
+            settings: new() { ["Bus:SocketPath"] = socket, ["Bus:SocketModule"] = "websocket" });
+        var http = server.CreateClient();
+        using var cloud = await BeehiveSocketClient.ConnectAsync(socket);
+        // As the cloud writes them (compact, Go's escapes), and three that need filling in or checking: a
+        // resourceVersion written with spaces, none at all (nor a namespace), a cluster-scoped kind with a namespace.
+        var cases = new (string Resource, string Content, string Upstream)[]
+        {
+            ("default/pod/sent", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"sent","namespace":"default","resourceVersion":"4242","labels":{"app":"web"},"annotations":{"note":"a \u003c b"}},"spec":{"nodeName":"edge-1","containers":[{"name":"c","image":"nginx"}]},"status":{"phase":"Running"}}""", "4242"),
+            ("default/pod/spaced", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"spaced","namespace":"default","resourceVersion": "77","labels":{"app":"web"}},"spec":{"nodeName":"edge-2"}}""", "77"),
+            ("default/pod/bare", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"bare","labels":{"app":"db"}},"spec":{"nodeName":"edge-1"}}""", ""),
+            ("default/node/edge-1", """{"apiVersion":"v1","kind":"Node","metadata":{"name":"edge-1","namespace":"default","resourceVersion":"9"}}""", "9"),
+        };
+        foreach (var (resource, content, _) in cases)
+        {
+            await cloud.SendJsonAsync($$"""{"header":{"msg_id":"{{resource}}","timestamp":1},"route":{"source":"edgecontroller","group":"resource","operation":"insert","resource":"{{resource}}"},"content":{{content}}}""");
+            Assert.Equal("OK", (await cloud.ReceiveAsync())["content"]!.GetValue<string>());
+        }
+
+        // Stored as sent, but for the revision: the local one in the object, the cloud's kept aside.
+        var (_, sent) = await http.GetJsonAsync("/api/v1/namespaces/default/pods/sent");
+        var expected = JsonNode.Parse(cases[0].Content)!;
+        expected["metadata"]!["resourceVersion"] = sent.Meta("resourceVersion");
+        Assert.True(JsonNode.DeepEquals(expected, sent), sent.ToJsonString());
+        Assert.Equal("a < b", sent["metadata"]!["annotations"]!["note"]!.GetValue<string>());
+        var (_, bare) = await http.GetJsonAsync("/api/v1/namespaces/default/pods/bare");
+        Assert.Equal("default", bare.Meta("namespace"));
+        var (_, node) = await http.GetJsonAsync("/api/v1/nodes/edge-1");
+        Assert.Null(node["metadata"]!["namespace"]);
+        using (var db = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False"))
+        {
+            db.Open();
+            var upstream = db.Query<(string Name, string? Version)>("SELECT name, upstream_resource_version FROM meta_v2 WHERE gvr IN ('core/v1/pods', 'core/v1/nodes')")
+                .ToDictionary(r => r.Name, r => r.Version ?? "");
+            Assert.Equal(cases.ToDictionary(c => c.Resource.Split('/')[2], c => c.Upstream), upstream);
+        }
+
+        // Selectors see their labels and fields.
+        static async Task<string> Names(HttpClient http, string query) =>
+            string.Join(",", (await http.GetJsonAsync("/api/v1/namespaces/default/pods?" + query)).Body["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Equal("sent,spaced", await Names(http, "labelSelector=app%3Dweb"));
+        Assert.Equal("bare,sent", await Names(http, "fieldSelector=spec.nodeName%3Dedge-1"));
+        Assert.Equal("sent", await Names(http, "fieldSelector=status.phase%3DRunning"));
+    }
+
+    [Fact]
     public async Task A_node_agent_in_another_process_talks_to_the_metamanager_through_the_unix_socket()
     {
         var socket = Path.Combine(_folder.Path, "meta.sock");
