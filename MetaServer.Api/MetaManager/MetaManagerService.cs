@@ -463,8 +463,10 @@ internal sealed partial class MetaManagerService(
         JsonElement version = default;
         var versions = 0;
         var namespaces = 0;
+        var members = 0;
         foreach (var member in metadata.EnumerateObject())
         {
+            members++;
             if (member.NameEquals("resourceVersion"))
             {
                 version = member.Value;
@@ -476,20 +478,38 @@ internal sealed partial class MetaManagerService(
             }
         }
 
-        if (versions != 1 || version.ValueKind != JsonValueKind.String || !IsString(metadata, "name", resource.Name!)
+        if (versions > 1 || (versions == 1 && version.ValueKind != JsonValueKind.String) || !IsString(metadata, "name", resource.Name!)
             || (kind.Namespaced ? !IsString(metadata, "namespace", resource.Namespace) : namespaces > 0))
         {
             return false;
         }
 
         var json = JsonMarshal.GetRawUtf8Value(content);
+        if (versions == 0)
+        {
+            // No resourceVersion (a node-side write): the slot goes first in metadata.
+            var open = Offset(json, JsonMarshal.GetRawUtf8Value(metadata)) + 1;
+            var withSlot = new byte[json.Length + VersionMember.Length + 1 + (members > 0 ? 1 : 0)];
+            json[..open].CopyTo(withSlot);
+            VersionMember.CopyTo(withSlot.AsSpan(open));
+            withSlot[open + VersionMember.Length] = (byte)'"';
+            if (members > 0)
+            {
+                withSlot[open + VersionMember.Length + 1] = (byte)',';
+            }
+
+            json[open..].CopyTo(withSlot.AsSpan(withSlot.Length - (json.Length - open)));
+            prepared = PreparedObject.FromJson(withSlot, open + VersionMember.Length, 0, JsonObject.Create(content)!, kind);
+            return true;
+        }
+
         var value = JsonMarshal.GetRawUtf8Value(version); // with its quotes
         if (value.Contains((byte)'\\'))
         {
             return false;
         }
 
-        var slot = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(json), ref MemoryMarshal.GetReference(value)) + 1;
+        var slot = Offset(json, value) + 1;
         var bytes = json.ToArray();
         if (slot < VersionMember.Length || !bytes.AsSpan(slot - VersionMember.Length, VersionMember.Length).SequenceEqual(VersionMember))
         {
@@ -502,6 +522,10 @@ internal sealed partial class MetaManagerService(
     }
 
     private static ReadOnlySpan<byte> VersionMember => "\"resourceVersion\":\""u8;
+
+    // Where a part of a document's raw bytes starts within a larger part of the same bytes.
+    private static int Offset(ReadOnlySpan<byte> whole, ReadOnlySpan<byte> part) =>
+        (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(whole), ref MemoryMarshal.GetReference(part));
 
     private static bool IsString(JsonElement obj, string property, string expected) =>
         obj.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);

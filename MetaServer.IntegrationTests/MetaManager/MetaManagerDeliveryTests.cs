@@ -78,6 +78,8 @@ public sealed class MetaManagerDeliveryTests : IDisposable
             ("default/pod/spaced", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"spaced","namespace":"default","resourceVersion": "77","labels":{"app":"web"}},"spec":{"nodeName":"edge-2"}}""", "77"),
             ("default/pod/bare", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"bare","labels":{"app":"db"}},"spec":{"nodeName":"edge-1"}}""", ""),
             ("default/node/edge-1", """{"apiVersion":"v1","kind":"Node","metadata":{"name":"edge-1","namespace":"default","resourceVersion":"9"}}""", "9"),
+            ("default/configmap/plain", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"plain","namespace":"default"},"data":{"k":"v"}}""", ""),
+            ("default/configmap/empty", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{ "namespace":"default", "name":"empty" }}""", ""),
         };
         foreach (var (resource, content, _) in cases)
         {
@@ -95,10 +97,19 @@ public sealed class MetaManagerDeliveryTests : IDisposable
         Assert.Equal("default", bare.Meta("namespace"));
         var (_, node) = await http.GetJsonAsync("/api/v1/nodes/edge-1");
         Assert.Null(node["metadata"]!["namespace"]);
+        foreach (var name in new[] { "plain", "empty" })
+        {
+            var (code, configMap) = await http.GetJsonAsync("/api/v1/namespaces/default/configmaps/" + name);
+            Assert.Equal(HttpStatusCode.OK, code);
+            var local = configMap.Meta("resourceVersion");
+            Assert.True(long.Parse(local) > 0, configMap.ToJsonString());
+            Assert.Equal(name, configMap.Meta("name"));
+        }
+
         using (var db = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False"))
         {
             db.Open();
-            var upstream = db.Query<(string Name, string? Version)>("SELECT name, upstream_resource_version FROM meta_v2 WHERE gvr IN ('core/v1/pods', 'core/v1/nodes')")
+            var upstream = db.Query<(string Name, string? Version)>("SELECT name, upstream_resource_version FROM meta_v2 WHERE gvr IN ('core/v1/pods', 'core/v1/nodes', 'core/v1/configmaps') AND name <> 'kube-root-ca.crt'")
                 .ToDictionary(r => r.Name, r => r.Version ?? "");
             Assert.Equal(cases.ToDictionary(c => c.Resource.Split('/')[2], c => c.Upstream), upstream);
         }

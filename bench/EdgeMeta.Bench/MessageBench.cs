@@ -33,6 +33,8 @@ internal static class MessageBench
             {
                 var pod = JsonNode.Parse(pods[i])!.AsObject();
                 pod["metadata"]!["name"] = $"{prefix}-{i:D5}";
+                // As the cloud sends them: objects read from the apiserver, with its resourceVersion.
+                pod["metadata"]!["resourceVersion"] = (operation == "update" ? 2_000_000 + i : 1_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 if (operation == "update")
                 {
                     // A real change (a no-op update commits nothing and would flatter the figure).
@@ -148,7 +150,7 @@ internal static class MessageBench
     {
         var message = new JsonObject
         {
-            ["header"] = new JsonObject { ["msg_id"] = $"{operation}-{i}-{Guid.NewGuid():N}", ["timestamp"] = 1 },
+            ["header"] = new JsonObject { ["msg_id"] = $"{operation}-{i}-{Guid.NewGuid():N}", ["timestamp"] = 1, ["resourceversion"] = pod["metadata"]!["resourceVersion"]!.DeepClone() },
             ["route"] = new JsonObject
             {
                 ["source"] = "edgecontroller",
