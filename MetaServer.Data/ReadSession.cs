@@ -35,9 +35,12 @@ internal sealed class ReadSession : IDisposable
 
     private const string SelectRevision = "SELECT revision, compacted_revision FROM store_state WHERE id = 1";
 
+    // A change's previous labels and fields (whether a selector matched before it) are its predecessor's, which the
+    // compaction rule keeps for every change after the compaction point.
     private const string SelectChanges = """
-        SELECT revision, type, key, gvr, namespace, name, labels, fields, prev_labels, prev_fields, value
-        FROM changes WHERE revision > ?1 AND key > ?2 AND key < ?3 ORDER BY revision LIMIT ?4
+        SELECT c.revision, c.type, c.key, c.gvr, c.namespace, c.name, c.labels, c.fields, p.labels, p.fields, c.value
+        FROM changes c LEFT JOIN changes p ON p.revision = c.prev_revision AND c.prev_revision > 0
+        WHERE c.revision > ?1 AND c.key > ?2 AND c.key < ?3 ORDER BY c.revision LIMIT ?4
         """;
 
     private readonly sqlite3_stmt _get;

@@ -37,8 +37,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
     private const string DeleteObject = "DELETE FROM meta_v2 WHERE key = $key";
 
     private const string InsertChange = """
-        INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, committed_at)
-        VALUES ($revision, $key, $gvr, $namespace, $name, $type, $prev, $labels, $fields, $prevLabels, $prevFields, $value, $at)
+        INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, value, committed_at)
+        VALUES ($revision, $key, $gvr, $namespace, $name, $type, $prev, $labels, $fields, $value, $at)
         """;
 
     private const string UpdateState = "UPDATE store_state SET revision = $revision WHERE id = 1";
@@ -395,7 +395,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         statements.InsertChange.Set("$revision", change.Revision).Set("$key", change.Key).Set("$gvr", change.Gvr)
             .Set("$namespace", change.Namespace).Set("$name", change.Name).Set("$type", type)
             .Set("$prev", previous?.ResourceVersion ?? 0).Set("$labels", change.Labels).Set("$fields", change.Fields)
-            .Set("$prevLabels", change.PrevLabels).Set("$prevFields", change.PrevFields).SetUtf8("$value", change.Value)
+            .SetUtf8("$value", change.Value)
             .Set("$at", now).Execute();
     }
 

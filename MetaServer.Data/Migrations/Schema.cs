@@ -87,16 +87,25 @@ internal static class Schema
             """),
         new(4, "each value stored once", """
             -- An object's JSON lives once: in the change that wrote it. meta_v2 keeps the index of what exists now
-            -- (key, revision, labels, fields) and points at that change by its revision; the change log no longer
-            -- copies the previous value, which is the previous change's value (prev_revision). Compaction keeps,
-            -- per key, the newest change at or before the compaction point (the state there), so a snapshot at
-            -- any revision from the compaction point on reads back from the change log alone.
-            -- Objects whose change was compacted away by the old rule get it back, as it is now.
-            INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, prev_value, committed_at)
-            SELECT m.resource_version, m.key, m.gvr, m.namespace, m.name, 'MODIFIED', 0, m.labels, m.fields, NULL, NULL, m.value, NULL, 0
+            -- (key, revision, labels, fields) and points at that change by its revision; a change no longer copies
+            -- the previous value, labels and fields, which are the previous change's (prev_revision). Compaction
+            -- keeps, per key, the newest change at or before the compaction point (the state there), so a snapshot
+            -- at any revision from the compaction point on reads back from the change log alone.
+            -- The old rule compacted every change up to the compaction point; give back what the new rule keeps:
+            -- first the predecessor of each change whose predecessor is gone (from the copies it carries) ...
+            INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, value, committed_at)
+            SELECT c.prev_revision, c.key, c.gvr, c.namespace, c.name, 'MODIFIED', 0, c.prev_labels, c.prev_fields, c.prev_value, 0
+            FROM changes c
+            WHERE c.prev_revision > 0 AND c.prev_value IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM changes p WHERE p.revision = c.prev_revision);
+            -- ... then the change of each object not changed since the compaction point, as it is now.
+            INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, value, committed_at)
+            SELECT m.resource_version, m.key, m.gvr, m.namespace, m.name, 'MODIFIED', 0, m.labels, m.fields, m.value, 0
             FROM meta_v2 m WHERE NOT EXISTS (SELECT 1 FROM changes c WHERE c.revision = m.resource_version);
             ALTER TABLE meta_v2 DROP COLUMN value;
             ALTER TABLE changes DROP COLUMN prev_value;
+            ALTER TABLE changes DROP COLUMN prev_labels;
+            ALTER TABLE changes DROP COLUMN prev_fields;
             """),
     ];
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Dapper;
 using MetaServer.IntegrationTests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -86,23 +87,27 @@ public sealed class PersistenceTests : IDisposable
     [Fact]
     public async Task A_database_of_the_third_schema_is_migrated_with_its_objects_and_history_kept()
     {
-        // What a release of schema 3 left: "kept" created at 1 and changed at 2, then compacted to 2 (that release
-        // dropped every change up to the compaction point, so kept's value lived only in meta_v2); "fresh" created
-        // at 3, still in the change log with its value copied in meta_v2.
+        // What a release of schema 3 left, compacted to 2 (that release dropped every change up to the compaction
+        // point): "moved" created at 1 (labelled app=a) and changed at 4 (app=b), its first state only in the copy
+        // change 4 carries; "kept" changed at 2, its value only in meta_v2; "fresh" created at 3.
         using (var db = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             db.Open();
             global::MetaServer.Data.Migrations.Migrator.Apply(db, [.. global::MetaServer.Data.Migrations.Schema.Migrations.Where(m => m.Version <= 3)]);
             const string kept = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kept","namespace":"default","resourceVersion":"2"},"data":{"a":"2"}}""";
             const string fresh = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"fresh","namespace":"default","resourceVersion":"3"},"data":{"b":"1"}}""";
+            const string movedBefore = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"moved","namespace":"default","resourceVersion":"1","labels":{"app":"a"}},"data":{"m":"1"}}""";
+            const string moved = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"moved","namespace":"default","resourceVersion":"4","labels":{"app":"b"}},"data":{"m":"2"}}""";
             db.Execute("""
                 INSERT INTO meta_v2 (key, gvr, namespace, name, resource_version, labels, fields, value) VALUES
                     ('/core/v1/configmaps/default/kept', 'core/v1/configmaps', 'default', 'kept', 2, NULL, '{}', @kept),
-                    ('/core/v1/configmaps/default/fresh', 'core/v1/configmaps', 'default', 'fresh', 3, NULL, '{}', @fresh);
-                INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, value, prev_value, committed_at)
-                    VALUES (3, '/core/v1/configmaps/default/fresh', 'core/v1/configmaps', 'default', 'fresh', 'ADDED', 0, NULL, '{}', @fresh, NULL, 1);
-                UPDATE store_state SET revision = 3, compacted_revision = 2;
-                """, new { kept, fresh });
+                    ('/core/v1/configmaps/default/fresh', 'core/v1/configmaps', 'default', 'fresh', 3, NULL, '{}', @fresh),
+                    ('/core/v1/configmaps/default/moved', 'core/v1/configmaps', 'default', 'moved', 4, '{"app":"b"}', '{}', @moved);
+                INSERT INTO changes (revision, key, gvr, namespace, name, type, prev_revision, labels, fields, prev_labels, prev_fields, value, prev_value, committed_at) VALUES
+                    (3, '/core/v1/configmaps/default/fresh', 'core/v1/configmaps', 'default', 'fresh', 'ADDED', 0, NULL, '{}', NULL, NULL, @fresh, NULL, 1),
+                    (4, '/core/v1/configmaps/default/moved', 'core/v1/configmaps', 'default', 'moved', 'MODIFIED', 1, '{"app":"b"}', '{}', '{"app":"a"}', '{}', @moved, @movedBefore, 1);
+                UPDATE store_state SET revision = 4, compacted_revision = 2;
+                """, new { kept, fresh, moved, movedBefore });
         }
 
         await using (var server = new EdgeMetaServer(databasePath: DatabasePath))
@@ -113,10 +118,17 @@ public sealed class PersistenceTests : IDisposable
             Assert.Equal(("2", "2"), (kept["data"]!["a"]!.GetValue<string>(), kept.Meta("resourceVersion")));
 
             // The state at the compaction point and after it read back; before it is gone.
+            static string Summary(JsonNode list) => string.Join(",", list["items"]!.AsArray().Select(i =>
+                $"{i!["metadata"]!["name"]}@{i["metadata"]!["resourceVersion"]}"));
             var (_, atTwo) = await client.GetJsonAsync("/api/v1/namespaces/default/configmaps?resourceVersion=2&resourceVersionMatch=Exact");
-            Assert.Equal(["kept"], atTwo["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+            Assert.Equal("kept@2,moved@1", Summary(atTwo));
             var (_, atThree) = await client.GetJsonAsync("/api/v1/namespaces/default/configmaps?resourceVersion=3&resourceVersionMatch=Exact");
-            Assert.Equal(["fresh", "kept"], atThree["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+            Assert.Equal("fresh@3,kept@2,moved@1", Summary(atThree));
+
+            // A watcher of app=a resuming from 2 is told that moved left its selection at 4.
+            using var watch = await client.GetAsync("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=2&labelSelector=app%3Da&timeoutSeconds=1");
+            var events = (await watch.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToArray();
+            Assert.Equal("DELETED moved", string.Join(";", events.Select(e => $"{e["type"]} {e["object"]!["metadata"]!["name"]}")));
             var (goneCode, _) = await client.GetJsonAsync("/api/v1/namespaces/default/configmaps?resourceVersion=1&resourceVersionMatch=Exact");
             Assert.Equal(HttpStatusCode.Gone, goneCode);
 
