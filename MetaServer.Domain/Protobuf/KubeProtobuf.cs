@@ -122,7 +122,7 @@ public static class KubeProtobuf
     }
 
     /// <summary>Writes an object's JSON as an enveloped <paramref name="message"/>.</summary>
-    public static void WriteObject(ProtoWriter writer, WireMessage message, string apiVersion, string kind, JsonElement json)
+    public static void WriteObject(ProtoWriter writer, WireMessage message, string apiVersion, string kind, ReadOnlySpan<byte> json)
     {
         writer.WriteRaw(Magic);
         WriteTypeMeta(writer, apiVersion, kind);
@@ -135,9 +135,8 @@ public static class KubeProtobuf
     /// <summary>An object's JSON as enveloped protobuf.</summary>
     public static byte[] EncodeObject(WireMessage message, string apiVersion, string kind, ReadOnlySpan<byte> json)
     {
-        using var document = JsonDocument.Parse(json.ToArray());
         using var writer = new ProtoWriter(json.Length + 64);
-        WriteObject(writer, message, apiVersion, kind, document.RootElement);
+        WriteObject(writer, message, apiVersion, kind, json);
         return writer.WrittenSpan.ToArray();
     }
 
@@ -148,8 +147,8 @@ public static class KubeProtobuf
     public static void WriteWatchFrame(IBufferWriter<byte> output, string type, ReadOnlySpan<byte> envelope)
     {
         var typeBytes = Encoding.UTF8.GetByteCount(type);
-        var rawExtension = 1 + VarintSize((ulong)envelope.Length) + envelope.Length;
-        var length = 1 + VarintSize((ulong)typeBytes) + typeBytes + 1 + VarintSize((ulong)rawExtension) + rawExtension;
+        var rawExtension = 1 + ProtoWriter.VarintSize((ulong)envelope.Length) + envelope.Length;
+        var length = 1 + ProtoWriter.VarintSize((ulong)typeBytes) + typeBytes + 1 + ProtoWriter.VarintSize((ulong)rawExtension) + rawExtension;
         using var frame = new ProtoWriter(length + 4);
         Span<byte> prefix = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(prefix, length);
@@ -173,17 +172,5 @@ public static class KubeProtobuf
     {
         writer.WriteBytes(3, []);
         writer.WriteBytes(4, []);
-    }
-
-    internal static int VarintSize(ulong value)
-    {
-        var size = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            size++;
-        }
-
-        return size;
     }
 }

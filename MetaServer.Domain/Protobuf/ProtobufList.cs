@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 
 namespace MetaServer.Domain.Protobuf;
 
@@ -17,10 +16,8 @@ public sealed class ProtobufList(WireMessage itemMessage) : IDisposable
     /// <summary>Converts one item (field 2 of the list) from its JSON.</summary>
     public void Add(ReadOnlySpan<byte> itemJson)
     {
-        var reader = new Utf8JsonReader(itemJson);
-        using var document = JsonDocument.ParseValue(ref reader);
         var start = _items.BeginMessage(2);
-        JsonToProtobuf.WriteMessage(_items, itemMessage, document.RootElement);
+        JsonToProtobuf.WriteMessage(_items, itemMessage, itemJson);
         _items.EndMessage(start);
         Count++;
     }
