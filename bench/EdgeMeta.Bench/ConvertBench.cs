@@ -23,13 +23,18 @@ internal static class ConvertBench
         return 0;
     }
 
-    // One warm-up round, then the best of `rounds` (the least disturbed by the other processes on the machine).
+    // Warm-up, then the best of `rounds` (the least disturbed by the other processes on the machine).
     private static void Measure(string what, int count, int rounds, Func<int, int> convert)
     {
+        // Warm-up for at least a second, so the measured rounds run fully optimized (tiered JIT) code.
         long sink = 0;
-        for (var i = 0; i < count; i++)
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed < TimeSpan.FromSeconds(1))
         {
-            sink += convert(i);
+            for (var i = 0; i < count; i++)
+            {
+                sink += convert(i);
+            }
         }
 
         var best = double.MaxValue;
