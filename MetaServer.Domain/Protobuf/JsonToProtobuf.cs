@@ -65,7 +65,7 @@ public static class JsonToProtobuf
         {
             var again = objectStart;
             var start = writer.BeginMessage(inline.Number);
-            WriteObject(ref again, json, writer, inline.Message!, ProtobufToJson.UnknownFieldsMember + "." + inline.JsonName);
+            WriteObject(ref again, json, writer, inline.Message!, inline.InlineUnknownMember);
             writer.EndMessage(start);
         }
 
