@@ -104,8 +104,9 @@ internal static class ListWriter
         await pipe.FlushAsync(cancellationToken);
     }
 
-    // The protobuf form: each item converted from its stored JSON as it is read; the converted items are held
-    // until the last, since the envelope states their total length before them.
+    // The protobuf form, in two passes over the cursor's snapshot: the first sizes the items (and finds the page's
+    // end), the second converts them again and sends each as it goes, since the envelope states their total
+    // length before them. Memory per item, not per list.
     private static async Task WriteProtobufAsync(HttpResponse response, ResourceType type, ProtobufExchange exchange, ListOptions options,
         ObjectCursor cursor, CancellationToken cancellationToken)
     {
@@ -127,13 +128,30 @@ internal static class ListWriter
             }
 
             lastKey = cursor.Key;
-            list.Add(cursor.Value);
+            list.Measure(cursor.Value);
         }
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = MediaTypes.Protobuf;
         var pipe = response.BodyWriter;
-        list.WriteTo(pipe, type.ApiVersion, type.ListKind, cursor.SnapshotRevision.ToString(CultureInfo.InvariantCulture), continueToken);
+        list.WriteStart(pipe, type.ApiVersion, type.ListKind, cursor.SnapshotRevision.ToString(CultureInfo.InvariantCulture), continueToken);
+        cursor.Restart();
+        for (var written = 0; written < list.Count && cursor.Read();)
+        {
+            if (!matcher.Matches(cursor))
+            {
+                continue;
+            }
+
+            list.WriteItem(pipe, cursor.Value);
+            written++;
+            if (pipe.UnflushedBytes > FlushThreshold)
+            {
+                await pipe.FlushAsync(cancellationToken);
+            }
+        }
+
+        list.WriteEnd(pipe);
         await pipe.FlushAsync(cancellationToken);
     }
 

@@ -40,6 +40,19 @@ internal sealed class EventStream(PipeWriter pipe, ResourceType type, TableOptio
         _columnsSent = true;
     }
 
+    /// <summary>A live event: in protobuf, its envelope is the one encoded once for every watcher of the kind.</summary>
+    public void WriteChange(string eventType, WatchEvent watchEvent)
+    {
+        if (protobuf is null || table is not null)
+        {
+            WriteChange(eventType, watchEvent.Change.Value);
+            return;
+        }
+
+        _written++;
+        Domain.Protobuf.KubeProtobuf.WriteWatchFrame(pipe, eventType, watchEvent.ProtobufEnvelope(protobuf.Message, type.ApiVersion, type.Kind));
+    }
+
     private void Write(string eventType, ReadOnlySpan<byte> objectJson)
     {
         if (protobuf is not null)

@@ -182,7 +182,7 @@ internal sealed partial class WatchHandler(
                 from = watchEvent.Revision;
                 if (filter.TypeFor(watchEvent) is { } type)
                 {
-                    stream.WriteChange(type, watchEvent.Change.Value);
+                    stream.WriteChange(type, watchEvent);
                     await stream.FlushIfFullAsync(ending);
                 }
             }

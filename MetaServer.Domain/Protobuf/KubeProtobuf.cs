@@ -122,7 +122,7 @@ public static class KubeProtobuf
     }
 
     /// <summary>Writes an object's JSON as an enveloped <paramref name="message"/>.</summary>
-    public static void WriteObject(ProtoWriter writer, WireMessage message, string apiVersion, string kind, JsonElement json)
+    public static void WriteObject(ProtoWriter writer, WireMessage message, string apiVersion, string kind, ReadOnlySpan<byte> json)
     {
         writer.WriteRaw(Magic);
         WriteTypeMeta(writer, apiVersion, kind);
@@ -135,9 +135,8 @@ public static class KubeProtobuf
     /// <summary>An object's JSON as enveloped protobuf.</summary>
     public static byte[] EncodeObject(WireMessage message, string apiVersion, string kind, ReadOnlySpan<byte> json)
     {
-        using var document = JsonDocument.Parse(json.ToArray());
         using var writer = new ProtoWriter(json.Length + 64);
-        WriteObject(writer, message, apiVersion, kind, document.RootElement);
+        WriteObject(writer, message, apiVersion, kind, json);
         return writer.WrittenSpan.ToArray();
     }
 
@@ -147,18 +146,36 @@ public static class KubeProtobuf
     /// </summary>
     public static void WriteWatchFrame(IBufferWriter<byte> output, string type, ReadOnlySpan<byte> envelope)
     {
+        // Everything before the envelope is a few bytes: written straight to the output, then the shared envelope.
         var typeBytes = Encoding.UTF8.GetByteCount(type);
-        var rawExtension = 1 + VarintSize((ulong)envelope.Length) + envelope.Length;
-        var length = 1 + VarintSize((ulong)typeBytes) + typeBytes + 1 + VarintSize((ulong)rawExtension) + rawExtension;
-        using var frame = new ProtoWriter(length + 4);
-        Span<byte> prefix = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(prefix, length);
-        frame.WriteRaw(prefix);
-        frame.WriteString(1, type);
-        var @object = frame.BeginMessage(2);
-        frame.WriteBytes(1, envelope);
-        frame.EndMessage(@object);
-        output.Write(frame.WrittenSpan);
+        var rawExtension = 1 + ProtoWriter.VarintSize((ulong)envelope.Length) + envelope.Length;
+        var length = 1 + ProtoWriter.VarintSize((ulong)typeBytes) + typeBytes + 1 + ProtoWriter.VarintSize((ulong)rawExtension) + rawExtension;
+        var headLength = length - envelope.Length + 4;
+        var head = output.GetSpan(headLength);
+        BinaryPrimitives.WriteInt32BigEndian(head, length);
+        var at = 4;
+        head[at++] = 0x0a; // WatchEvent.type
+        at += WriteVarint(head[at..], (ulong)typeBytes);
+        at += Encoding.UTF8.GetBytes(type, head[at..]);
+        head[at++] = 0x12; // WatchEvent.object, a RawExtension
+        at += WriteVarint(head[at..], (ulong)rawExtension);
+        head[at++] = 0x0a; // RawExtension.raw
+        at += WriteVarint(head[at..], (ulong)envelope.Length);
+        output.Advance(at);
+        output.Write(envelope);
+    }
+
+    private static int WriteVarint(Span<byte> destination, ulong value)
+    {
+        var at = 0;
+        while (value >= 0x80)
+        {
+            destination[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        destination[at++] = (byte)value;
+        return at;
     }
 
     internal static void WriteTypeMeta(ProtoWriter writer, string apiVersion, string kind)
@@ -173,17 +190,5 @@ public static class KubeProtobuf
     {
         writer.WriteBytes(3, []);
         writer.WriteBytes(4, []);
-    }
-
-    internal static int VarintSize(ulong value)
-    {
-        var size = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            size++;
-        }
-
-        return size;
     }
 }

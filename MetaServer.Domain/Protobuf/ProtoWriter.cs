@@ -4,20 +4,31 @@ namespace MetaServer.Domain.Protobuf;
 
 /// <summary>
 /// A growable protobuf output buffer (pooled). Nested messages are written in place: <see cref="BeginMessage"/>
-/// reserves room for the length, <see cref="EndMessage"/> fills it in and closes the gap.
+/// reserves one byte for the length, <see cref="EndMessage"/> fills it in and, for a message of 128 bytes or
+/// more, moves the content up to make room. A counting writer (<see cref="Counting"/>) keeps no bytes: it only
+/// adds up how long the output would be, for a first pass that must know sizes before writing.
 /// </summary>
 public sealed class ProtoWriter : IDisposable
 {
-    private const int LengthRoom = 5;
+    private readonly bool _counting;
     private byte[] _buffer;
 
     public ProtoWriter(int capacity = 4096) => _buffer = ArrayPool<byte>.Shared.Rent(capacity);
 
+    private ProtoWriter()
+    {
+        _counting = true;
+        _buffer = [];
+    }
+
+    /// <summary>A writer that measures instead of writing: <see cref="Length"/> is all it gives.</summary>
+    public static ProtoWriter Counting() => new();
+
     public int Length { get; private set; }
 
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, Length);
+    public ReadOnlySpan<byte> WrittenSpan => _counting ? throw new InvalidOperationException("a counting writer keeps no bytes") : _buffer.AsSpan(0, Length);
 
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, Length);
+    public ReadOnlyMemory<byte> WrittenMemory => _counting ? throw new InvalidOperationException("a counting writer keeps no bytes") : _buffer.AsMemory(0, Length);
 
     public void Clear() => Length = 0;
 
@@ -25,14 +36,23 @@ public sealed class ProtoWriter : IDisposable
 
     public void WriteVarint(ulong value)
     {
+        if (_counting)
+        {
+            Length += VarintSize(value);
+            return;
+        }
+
         Ensure(10);
+        var buffer = _buffer;
+        var at = Length;
         while (value >= 0x80)
         {
-            _buffer[Length++] = (byte)(value | 0x80);
+            buffer[at++] = (byte)(value | 0x80);
             value >>= 7;
         }
 
-        _buffer[Length++] = (byte)value;
+        buffer[at++] = (byte)value;
+        Length = at;
     }
 
     /// <summary>A varint field; negative numbers take ten bytes, as Go writes int32 and int64.</summary>
@@ -51,9 +71,9 @@ public sealed class ProtoWriter : IDisposable
 
     public void WriteString(int number, string value)
     {
-        var max = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
         WriteTag(number, 2);
-        if (max < 128)
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max < 128 && !_counting)
         {
             Ensure(1 + max);
             var written = System.Text.Encoding.UTF8.GetBytes(value, _buffer.AsSpan(Length + 1));
@@ -62,15 +82,26 @@ public sealed class ProtoWriter : IDisposable
             return;
         }
 
-        WriteVarint((ulong)System.Text.Encoding.UTF8.GetByteCount(value));
-        Ensure(max);
+        var count = System.Text.Encoding.UTF8.GetByteCount(value);
+        WriteVarint((ulong)count);
+        if (_counting)
+        {
+            Length += count;
+            return;
+        }
+
+        Ensure(count);
         Length += System.Text.Encoding.UTF8.GetBytes(value, _buffer.AsSpan(Length));
     }
 
     public void WriteRaw(ReadOnlySpan<byte> bytes)
     {
-        Ensure(bytes.Length);
-        bytes.CopyTo(_buffer.AsSpan(Length));
+        if (!_counting)
+        {
+            Ensure(bytes.Length);
+            bytes.CopyTo(_buffer.AsSpan(Length));
+        }
+
         Length += bytes.Length;
     }
 
@@ -78,38 +109,54 @@ public sealed class ProtoWriter : IDisposable
     public int BeginMessage(int number)
     {
         WriteTag(number, 2);
-        Ensure(LengthRoom);
-        Length += LengthRoom;
+        if (!_counting)
+        {
+            Ensure(1);
+        }
+
+        Length += 1;
         return Length;
     }
 
     public void EndMessage(int start)
     {
         var length = Length - start;
-        Span<byte> prefix = stackalloc byte[LengthRoom];
-        var size = 0;
+        var size = VarintSize((ulong)length);
+        if (_counting)
+        {
+            Length += size - 1;
+            return;
+        }
+
+        if (size > 1)
+        {
+            Ensure(size - 1);
+            _buffer.AsSpan(start, length).CopyTo(_buffer.AsSpan(start + size - 1));
+            Length += size - 1;
+        }
+
+        var at = start - 1;
         var value = (uint)length;
         while (value >= 0x80)
         {
-            prefix[size++] = (byte)(value | 0x80);
+            _buffer[at++] = (byte)(value | 0x80);
             value >>= 7;
         }
 
-        prefix[size++] = (byte)value;
-        var at = start - LengthRoom;
-        prefix[..size].CopyTo(_buffer.AsSpan(at));
-        if (size < LengthRoom)
-        {
-            _buffer.AsSpan(start, length).CopyTo(_buffer.AsSpan(at + size));
-            Length -= LengthRoom - size;
-        }
+        _buffer[at] = (byte)value;
     }
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (!_counting)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = [];
     }
+
+    internal static int VarintSize(ulong value) => (64 - System.Numerics.BitOperations.LeadingZeroCount(value | 1) + 6) / 7;
 
     private void Ensure(int more)
     {

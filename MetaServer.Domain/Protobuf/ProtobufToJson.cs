@@ -103,7 +103,7 @@ public static class ProtobufToJson
 
                 if (field.Inline)
                 {
-                    WriteMembers(writer, field.Message!, payload, UnknownFieldsMember + "." + field.JsonName);
+                    WriteMembers(writer, field.Message!, payload, field.InlineUnknownMember);
                 }
                 else if (HasJson(field.Kind, last.Varint, payload, field.KeepZero))
                 {

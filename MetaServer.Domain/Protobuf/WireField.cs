@@ -26,6 +26,9 @@ public sealed class WireField(int number, string jsonName, WireKind kind, string
     /// <summary>The message's fields sit in the parent's JSON object (Go's <c>json:",inline"</c>).</summary>
     public bool Inline { get; } = inline;
 
+    /// <summary>For an inline field, the JSON member that carries its message's unknown protobuf fields.</summary>
+    public string InlineUnknownMember { get; } = inline ? ProtobufToJson.UnknownFieldsMember + "." + jsonName : "";
+
     /// <summary>The nested message, once the table is resolved.</summary>
     public WireMessage? Message { get; internal set; }
 

@@ -96,6 +96,53 @@ public sealed class ProtobufTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_list_in_protobuf_streams_items_that_decode_one_by_one_to_the_json_list_also_page_by_page()
+    {
+        // 3,000 configmaps of ~400 bytes: far more than the converted bytes a list keeps from its first pass.
+        var filler = new string('x', 300);
+        await Parallel.ForEachAsync(Enumerable.Range(0, 3000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, cancellationToken) =>
+        {
+            var json = $$$"""{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"big-{{{i:D4}}}","labels":{"n":"{{{i % 7}}}"}},"data":{"i":"{{{i}}}","f":"{{{filler}}}"},"binaryData":{"b":"AAEC"}}""";
+            using var response = await _http.PostAsync("/api/v1/namespaces/default/configmaps", new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        });
+
+        var (jsonItems, jsonVersion) = await JsonListAsync("/api/v1/namespaces/default/configmaps");
+        var (items, metadata) = await ProtobufListAsync("/api/v1/namespaces/default/configmaps");
+        Assert.Equal(3000, items.Count);
+        Assert.Equal(jsonVersion, metadata["resourceVersion"]!.GetValue<string>());
+        AssertSameItems(jsonItems, items);
+
+        // A label selector goes through both passes alike.
+        var (selected, _) = await ProtobufListAsync("/api/v1/namespaces/default/configmaps?labelSelector=n%3D3");
+        AssertSameItems(jsonItems.Where(i => i["metadata"]!["labels"]!["n"]!.GetValue<string>() == "3").ToList(), selected);
+
+        // The same list in pages of 700: five protobuf pages chained by their continue tokens.
+        var paged = new List<JsonNode>();
+        string? next = null;
+        var pages = 0;
+        do
+        {
+            var (page, pageMetadata) = await ProtobufListAsync("/api/v1/namespaces/default/configmaps?limit=700" + (next is null ? "" : "&continue=" + Uri.EscapeDataString(next)));
+            Assert.True(page.Count is > 0 and <= 700);
+            Assert.Equal(jsonVersion, pageMetadata["resourceVersion"]!.GetValue<string>());
+            paged.AddRange(page);
+            next = pageMetadata["continue"]?.GetValue<string>();
+            if (pages++ == 0)
+            {
+                // A write after the first page: the later pages still read the first page's snapshot.
+                using var patch = new StringContent("""{"data":{"i":"changed"}}""", Encoding.UTF8, "application/merge-patch+json");
+                using var patched = await _http.PatchAsync("/api/v1/namespaces/default/configmaps/big-2999", patch);
+                Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+            }
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        Assert.Equal(5, pages);
+        AssertSameItems(jsonItems, paged);
+    }
+
+    [Fact]
     public async Task A_watch_in_protobuf_is_length_prefixed_watch_events_each_carrying_an_enveloped_object()
     {
         await CreateConfigMapsAsync("w1", "w2");
@@ -118,6 +165,46 @@ public sealed class ProtobufTests : IAsyncLifetime
         Assert.Equal(["ADDED", "ADDED"], events.Select(e => e.Type));
         Assert.Equal(["w1", "w2"], events.Select(e => e.Object["metadata"]!["name"]!.GetValue<string>()));
         Assert.Equal("ConfigMap", events[0].Object["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Live_changes_reach_protobuf_watchers_as_the_same_objects_a_json_watcher_gets()
+    {
+        await CreateConfigMapsAsync("before");
+        var start = JsonNode.Parse(await _http.GetStringAsync("/api/v1/namespaces/default/configmaps"))!["metadata"]!["resourceVersion"]!.GetValue<string>();
+        var path = $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={start}&timeoutSeconds=2";
+        var watches = new[] { Protobuf, Protobuf, "application/json" }.Select(async accept =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Accept.ParseAdd(accept);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadAsByteArrayAsync(); // the watch ends after timeoutSeconds
+        }).ToArray();
+
+        await Task.Delay(300); // let the watches open (they start at `start`, so nothing is missed either way)
+        await CreateConfigMapsAsync("live-1", "live-2");
+        using var patch = new StringContent("""{"data":{"a":"c"}}""", Encoding.UTF8, "application/merge-patch+json");
+        (await _http.PatchAsync("/api/v1/namespaces/default/configmaps/live-1", patch)).Dispose();
+        (await _http.DeleteAsync("/api/v1/namespaces/default/configmaps/live-2")).Dispose();
+        var streams = await Task.WhenAll(watches);
+
+        var json = Encoding.UTF8.GetString(streams[2]).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToArray();
+        Assert.Equal(["ADDED", "ADDED", "MODIFIED", "DELETED"], json.Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal(streams[0], streams[1]);
+        var frames = new List<(string Type, JsonNode Object)>();
+        for (var at = 0; at < streams[0].Length;)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(streams[0].AsSpan(at, 4));
+            frames.Add(ReadWatchEvent(streams[0].AsSpan(at + 4, length)));
+            at += 4 + length;
+        }
+
+        Assert.Equal(json.Select(e => e["type"]!.GetValue<string>()), frames.Select(f => f.Type));
+        for (var i = 0; i < json.Length; i++)
+        {
+            ProtobufGoldenTests.AssertJsonEqual(json[i]["object"]!, frames[i].Object);
+        }
     }
 
     [Fact]
@@ -195,6 +282,64 @@ public sealed class ProtobufTests : IAsyncLifetime
             body.Headers.ContentType = new MediaTypeHeaderValue(Protobuf);
             using var response = await _http.PostAsync("/api/v1/namespaces/default/configmaps", body);
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+    }
+
+    private async Task<(List<JsonNode> Items, string ResourceVersion)> JsonListAsync(string path)
+    {
+        var list = JsonNode.Parse(await _http.GetStringAsync(path))!;
+        return (list["items"]!.AsArray().Select(i => i!.DeepClone()).ToList(), list["metadata"]!["resourceVersion"]!.GetValue<string>());
+    }
+
+    // The list's raw message read field by field: ListMeta (1), then each item (2) decoded on its own.
+    private async Task<(List<JsonNode> Items, JsonNode Metadata)> ProtobufListAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd(Protobuf + ", application/json");
+        using var response = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Protobuf, response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(KubeProtobuf.TryReadEnvelope(body, out _, out var kind, out var raw, out var error), error);
+        Assert.Equal("ConfigMapList", kind);
+
+        var list = body.AsSpan(raw);
+        var items = new List<JsonNode>();
+        JsonNode? metadata = null;
+        var reader = new ProtoReader(list);
+        while (!reader.End)
+        {
+            reader.Next(out var number, out _, out _, out var start, out var length);
+            var message = WireSchema.Default.Find(number == 1 ? "meta.v1.ListMeta" : "core.v1.ConfigMap")!;
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(output))
+            {
+                ProtobufToJson.WriteObject(writer, message, list.Slice(start, length));
+            }
+
+            if (number == 1)
+            {
+                metadata = JsonNode.Parse(output.WrittenSpan);
+            }
+            else
+            {
+                items.Add(JsonNode.Parse(output.WrittenSpan)!);
+            }
+        }
+
+        return (items, metadata!);
+    }
+
+    // Items of a protobuf list carry no kind and apiVersion (as the apiserver writes them); all else is the same.
+    private static void AssertSameItems(List<JsonNode> jsonItems, List<JsonNode> protobufItems)
+    {
+        Assert.Equal(jsonItems.Count, protobufItems.Count);
+        for (var i = 0; i < jsonItems.Count; i++)
+        {
+            var expected = jsonItems[i].DeepClone().AsObject();
+            expected.Remove("kind");
+            expected.Remove("apiVersion");
+            ProtobufGoldenTests.AssertJsonEqual(expected, protobufItems[i]);
         }
     }
 

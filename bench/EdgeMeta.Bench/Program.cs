@@ -12,6 +12,8 @@ using EdgeMeta.Bench;
 //   messages <socketPath> <count> <window> [prefix] [quiet]   MetaManager: framed inserts then updates of pods, messages/s and ack delay
 //   cloudsync <serverBinary> <folder> <pods> <changes>   edge mode: initial sync, upstream change → local watcher, resync
 //   rawsqlite <folder> <count> <batch> <sync>   the ceiling: the same rows straight into SQLite, rows/s
+//   watchfanout <baseUrl> <json|protobuf> <watchers> <rate> <seconds> <serverPid>   pods watched in one wire form: bytes, write → last receipt, CPU per event
+//   convert <count> <rounds>                    JSON → protobuf converter in-process: µs and allocated bytes per pod
 //   gets <url> <concurrency> <seconds> <keepalive|close> [<client.crt> <client.key> <ca.crt>]   GET rate, HTTPS with a client certificate
 return args.FirstOrDefault() switch
 {
@@ -20,6 +22,8 @@ return args.FirstOrDefault() switch
     "fetch" => await FetchAsync(args[1], args[2]),
     "serve" => await ServeAsync(int.Parse(args[1]), args[2], args[3]),
     "gets" => await GetBench.RunAsync(args),
+    "watchfanout" => await ProtobufWatchBench.RunAsync(new Uri(args[1]), args[2], int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), int.Parse(args[6])),
+    "convert" => ConvertBench.Run(int.Parse(args[1]), int.Parse(args[2])),
     "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), args.Length > 6 ? args[6] : null),
     "messages" => await MessageBench.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? args[4] : "bench", args.Length > 5 && args[5] == "quiet"),
     "cloudsync" => await CloudLinkBench.RunAsync(args[1], args[2], int.Parse(args[3]), int.Parse(args[4])),
