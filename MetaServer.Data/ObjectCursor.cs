@@ -52,17 +52,7 @@ public sealed class ObjectCursor : IDisposable
     }
 
     /// <summary>Goes back to before the first row, in the same snapshot: a second pass reads the same rows.</summary>
-    public void Restart()
-    {
-        raw.sqlite3_reset(_first);
-        if (_second is not null)
-        {
-            raw.sqlite3_reset(_second);
-        }
-
-        _started = false;
-        _current = _first;
-    }
+    public void Restart() => raw.sqlite3_reset(_statement); // its bindings stay
 
     /// <summary>Copies the current object's JSON into <paramref name="destination"/>; returns its length.</summary>
     public int CopyValueTo(IBufferWriter<byte> destination)
