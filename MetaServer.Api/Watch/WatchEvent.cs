@@ -13,15 +13,14 @@ internal sealed class WatchEvent(CommittedChange change)
     private Dictionary<string, string>? _fields;
     private Dictionary<string, string>? _prevLabels;
     private Dictionary<string, string>? _prevFields;
-
-    /// <summary>Queued by the hub's bookmark timer: "write a bookmark if you are caught up"; never a change.</summary>
-    public static WatchEvent BookmarkTick { get; } = new(new CommittedChange(0, ChangeType.Modified, "", "", "", "", [], null, null, null, null));
-
-    public bool IsBookmarkTick => ReferenceEquals(this, BookmarkTick);
+    private byte[]? _jsonLine;
 
     public CommittedChange Change => change;
 
     public long Revision => change.Revision;
+
+    /// <summary>This change as a JSON watch-event line of its own type, framed by the first watcher that sends it.</summary>
+    public byte[] JsonLine => Volatile.Read(ref _jsonLine) ?? FrameJsonLine();
 
     public Dictionary<string, string> Labels => _labels ??= Parse(change.Labels);
 
@@ -30,6 +29,13 @@ internal sealed class WatchEvent(CommittedChange change)
     public Dictionary<string, string> PrevLabels => _prevLabels ??= Parse(change.PrevLabels);
 
     public Dictionary<string, string> PrevFields => _prevFields ??= Parse(change.PrevFields);
+
+    // Watchers on other threads may race to frame it; they build the same bytes and all but one are dropped.
+    private byte[] FrameJsonLine()
+    {
+        var line = EventStream.JsonLine(EventFilter.Name(change.Type), change.Value);
+        return Interlocked.CompareExchange(ref _jsonLine, line, null) ?? line;
+    }
 
     private static Dictionary<string, string> Parse(string? json) =>
         ObjectMatcher.ToMap(json is null ? default : System.Text.Encoding.UTF8.GetBytes(json));
