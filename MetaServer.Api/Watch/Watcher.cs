@@ -63,7 +63,15 @@ internal sealed class Watcher
             }
         }
 
-        if (events == 0 || (Interlocked.Add(ref _queued, events) <= _capacity && _batches.Writer.TryWrite(batch)))
+        if (events == 0)
+        {
+            return Offered.Queued;
+        }
+
+        // A watcher with nothing waiting takes a commit of any size (one delete-collection can exceed the capacity);
+        // memory stays bounded by the capacity plus that one shared batch.
+        var waiting = Interlocked.Add(ref _queued, events);
+        if ((waiting <= _capacity || waiting == events) && _batches.Writer.TryWrite(batch))
         {
             return Offered.Queued;
         }
