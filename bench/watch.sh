@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Watch fan-out benchmark: WATCHERS concurrent watchers on configmaps in one namespace, one writer at RATE
-# writes/s for SECONDS (Release, loopback). Reports events/s delivered to all, delay from the write being sent
-# to each receipt (p50/p99), and the server's RSS growth per idle watcher.
+# writes/s for SECONDS (Release, loopback). Reports events/s delivered to all (each watcher's revisions must only
+# go up), delay from commit and from the write being sent to each receipt (p50/p99; p50/p99 of each second on
+# stderr), CPU of server and load generator (cores, and microseconds per delivery), and the server's RSS growth
+# per idle watcher.
 # usage: bench/watch.sh   env: WATCHERS=1000 RATE=500 DURATION=10 SYNC=FULL
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(dirname "$HERE")

@@ -11,6 +11,9 @@ internal sealed class EventFilter(WatchOptions options)
 {
     private bool Unfiltered => options.Labels.IsEmpty && options.Fields.IsEmpty;
 
+    /// <summary>True when every change reaches this watcher as what it is (no selectors).</summary>
+    public bool PassesAll => Unfiltered;
+
     /// <summary>The event type this watcher sees for a change, or null when it sees nothing.</summary>
     public string? TypeFor(WatchEvent watchEvent)
     {

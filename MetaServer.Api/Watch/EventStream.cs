@@ -40,18 +40,59 @@ internal sealed class EventStream(PipeWriter pipe, ResourceType type, TableOptio
         _columnsSent = true;
     }
 
-    /// <summary>A live event: in protobuf, its envelope is the one encoded once for every watcher of the kind.</summary>
+    /// <summary>True when events are written as plain JSON lines (not a Table, not protobuf): shared lines can be used as they are.</summary>
+    public bool WritesJsonAsIs => table is null && protobuf is null;
+
+    /// <summary>Several ADDED/MODIFIED/DELETED events already framed as JSON lines (a <see cref="WatchBatch"/>'s, shared).</summary>
+    public void WriteChanges(ReadOnlySpan<byte> jsonLines, int events)
+    {
+        _written += events;
+        pipe.Write(jsonLines);
+    }
+
+    /// <summary>
+    /// A live event. When this watcher sees the change as what it is (no selector turned it into ADDED/DELETED) in
+    /// plain JSON, the event's line framed once for every watcher is written whole: one copy, one write.
+    /// </summary>
+    /// In protobuf, the event's envelope is the one encoded once for every watcher of the kind.
     public void WriteChange(string eventType, WatchEvent watchEvent)
     {
-        if (protobuf is null || table is not null)
+        if (WritesJsonAsIs && eventType == EventFilter.Name(watchEvent.Change.Type))
         {
-            WriteChange(eventType, watchEvent.Change.Value);
+            _written++;
+            pipe.Write(watchEvent.JsonLine);
             return;
         }
 
-        _written++;
-        Domain.Protobuf.KubeProtobuf.WriteWatchFrame(pipe, eventType, watchEvent.ProtobufEnvelope(protobuf.Message, type.ApiVersion, type.Kind));
+        if (protobuf is not null && table is null)
+        {
+            _written++;
+            Domain.Protobuf.KubeProtobuf.WriteWatchFrame(pipe, eventType, watchEvent.ProtobufEnvelope(protobuf.Message, type.ApiVersion, type.Kind));
+            return;
+        }
+
+        WriteChange(eventType, watchEvent.Change.Value);
     }
+
+    /// <summary>One JSON watch event as a line: <c>{"type":..,"object":..}\n</c>, the object's bytes spliced as they are.</summary>
+    public static byte[] JsonLine(string eventType, ReadOnlySpan<byte> objectJson)
+    {
+        var prefix = JsonPrefix(eventType);
+        var line = new byte[prefix.Length + objectJson.Length + 2];
+        prefix.CopyTo(line);
+        objectJson.CopyTo(line.AsSpan(prefix.Length));
+        "}\n"u8.CopyTo(line.AsSpan(prefix.Length + objectJson.Length));
+        return line;
+    }
+
+    private static ReadOnlySpan<byte> JsonPrefix(string eventType) => eventType switch
+    {
+        "ADDED" => "{\"type\":\"ADDED\",\"object\":"u8,
+        "MODIFIED" => "{\"type\":\"MODIFIED\",\"object\":"u8,
+        "DELETED" => "{\"type\":\"DELETED\",\"object\":"u8,
+        "BOOKMARK" => "{\"type\":\"BOOKMARK\",\"object\":"u8,
+        _ => "{\"type\":\"ERROR\",\"object\":"u8,
+    };
 
     private void Write(string eventType, ReadOnlySpan<byte> objectJson)
     {
@@ -64,14 +105,7 @@ internal sealed class EventStream(PipeWriter pipe, ResourceType type, TableOptio
             return;
         }
 
-        pipe.Write(eventType switch
-        {
-            "ADDED" => "{\"type\":\"ADDED\",\"object\":"u8,
-            "MODIFIED" => "{\"type\":\"MODIFIED\",\"object\":"u8,
-            "DELETED" => "{\"type\":\"DELETED\",\"object\":"u8,
-            "BOOKMARK" => "{\"type\":\"BOOKMARK\",\"object\":"u8,
-            _ => "{\"type\":\"ERROR\",\"object\":"u8,
-        });
+        pipe.Write(JsonPrefix(eventType));
         pipe.Write(objectJson);
         pipe.Write("}\n"u8);
     }

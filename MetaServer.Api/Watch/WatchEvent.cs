@@ -14,16 +14,15 @@ internal sealed class WatchEvent(CommittedChange change)
     private Dictionary<string, string>? _fields;
     private Dictionary<string, string>? _prevLabels;
     private Dictionary<string, string>? _prevFields;
+    private byte[]? _jsonLine;
     private Enveloped? _protobuf;
-
-    /// <summary>Queued by the hub's bookmark timer: "write a bookmark if you are caught up"; never a change.</summary>
-    public static WatchEvent BookmarkTick { get; } = new(new CommittedChange(0, ChangeType.Modified, "", "", "", "", [], null, null, null, null));
-
-    public bool IsBookmarkTick => ReferenceEquals(this, BookmarkTick);
 
     public CommittedChange Change => change;
 
     public long Revision => change.Revision;
+
+    /// <summary>This change as a JSON watch-event line of its own type, framed by the first watcher that sends it.</summary>
+    public byte[] JsonLine => Volatile.Read(ref _jsonLine) ?? FrameJsonLine();
 
     public Dictionary<string, string> Labels => _labels ??= Parse(change.Labels);
 
@@ -47,6 +46,13 @@ internal sealed class WatchEvent(CommittedChange change)
         var bytes = KubeProtobuf.EncodeObject(message, apiVersion, kind, change.Value);
         Volatile.Write(ref _protobuf, new Enveloped(message, bytes));
         return bytes;
+    }
+
+    // Watchers on other threads may race to frame it; they build the same bytes and all but one are dropped.
+    private byte[] FrameJsonLine()
+    {
+        var line = EventStream.JsonLine(EventFilter.Name(change.Type), change.Value);
+        return Interlocked.CompareExchange(ref _jsonLine, line, null) ?? line;
     }
 
     private sealed record Enveloped(WireMessage Message, byte[] Bytes);

@@ -163,36 +163,29 @@ internal sealed partial class WatchHandler(
         // Timeout, client gone or cut off: the watcher's queue completes, which ends the wait below. One
         // registration for the whole watch instead of one per wait.
         using var stop = ending.Register(static w => ((Watcher)w!).Close(), watcher);
-        while (await watcher.Events.WaitToReadAsync())
+        var batches = watcher.Batches;
+        while (await batches.WaitToReadAsync())
         {
+            // Everything queued is written before one flush: a watcher that wakes late catches up in one send.
             var bookmarkAsked = false;
-            while (watcher.Events.TryRead(out var watchEvent))
+            while (batches.TryRead(out var batch))
             {
-                if (watchEvent.IsBookmarkTick)
+                if (batch.IsBookmarkTick)
                 {
+                    watcher.TookBookmarkTick();
                     bookmarkAsked = true;
                     continue;
                 }
 
-                if (watchEvent.Revision <= from)
-                {
-                    continue;
-                }
-
-                from = watchEvent.Revision;
-                if (filter.TypeFor(watchEvent) is { } type)
-                {
-                    stream.WriteChange(type, watchEvent);
-                    await stream.FlushIfFullAsync(ending);
-                }
+                from = await SendBatchAsync(stream, filter, watcher, batch, from, ending);
             }
 
             if (bookmarkAsked)
             {
-                // Read the hub's progress before looking at the queue: if the queue is then empty, every event up
+                // Read the hub's progress before looking at the queue: if nothing is then waiting, every event up
                 // to that revision has been handled and it is a safe point to resume from.
                 var caughtUp = hub.LastPublishedRevision;
-                if (watcher.Events.Count == 0)
+                if (watcher.CaughtUp)
                 {
                     stream.WriteBookmark(Math.Max(from, caughtUp), initialEventsEnd: false);
                 }
@@ -206,6 +199,48 @@ internal sealed partial class WatchHandler(
         {
             Log.EndedSlow(logger, watcher.Gvr, from);
         }
+    }
+
+    // One commit's events of the watched type: the events under the prefix and after `from`, as the filter lets
+    // them through. When that is all of them, unchanged, the batch's shared lines are written whole. Returns the
+    // revision the watcher has now covered.
+    private static async ValueTask<long> SendBatchAsync(EventStream stream, EventFilter filter, Watcher watcher, WatchBatch batch, long from, CancellationToken ending)
+    {
+        var events = batch.Events;
+        var mine = 0;
+        foreach (var watchEvent in events)
+        {
+            if (watcher.Wants(watchEvent))
+            {
+                mine++;
+            }
+        }
+
+        if (mine == events.Length && events[0].Revision > from && stream.WritesJsonAsIs && filter.PassesAll)
+        {
+            stream.WriteChanges(batch.JsonLines, events.Length);
+            watcher.Took(mine);
+            await stream.FlushIfFullAsync(ending);
+            return events[^1].Revision;
+        }
+
+        foreach (var watchEvent in events)
+        {
+            if (!watcher.Wants(watchEvent) || watchEvent.Revision <= from)
+            {
+                continue;
+            }
+
+            from = watchEvent.Revision;
+            if (filter.TypeFor(watchEvent) is { } type)
+            {
+                stream.WriteChange(type, watchEvent);
+                await stream.FlushIfFullAsync(ending);
+            }
+        }
+
+        watcher.Took(mine);
+        return from;
     }
 
     // timeoutSeconds if given, else the server's default with jitter, as the apiserver spreads reconnects.

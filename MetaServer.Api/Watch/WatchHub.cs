@@ -83,26 +83,37 @@ internal sealed partial class WatchHub : IChangeObserver, IDisposable
 
     public void OnCommitted(IReadOnlyList<CommittedChange> changes)
     {
+        // Each resource type's changes of this commit become one batch, offered to each of its watchers once.
         var dropped = 0L;
-        foreach (var change in changes)
+        for (var first = 0; first < changes.Count; first++)
         {
-            if (!_byGvr.TryGetValue(change.Gvr, out var watchers) || watchers.Length == 0)
+            var gvr = changes[first].Gvr;
+            if (!_byGvr.TryGetValue(gvr, out var watchers) || watchers.Length == 0 || IsEarlierType(changes, first, gvr))
             {
                 continue;
             }
 
-            var watchEvent = new WatchEvent(change);
+            var events = new List<WatchEvent>(changes.Count - first);
+            for (var i = first; i < changes.Count; i++)
+            {
+                if (string.Equals(changes[i].Gvr, gvr, StringComparison.Ordinal))
+                {
+                    events.Add(new WatchEvent(changes[i]));
+                }
+            }
+
+            var batch = new WatchBatch([.. events]);
             foreach (var watcher in watchers)
             {
-                switch (watcher.Offer(watchEvent))
+                switch (watcher.Offer(batch, out var count))
                 {
                     case Offered.CutOff:
-                        dropped++;
+                        dropped += count;
                         Interlocked.Increment(ref _cutOffs);
-                        Log.CutOff(_logger, watcher.Gvr, watcher.KeyPrefix, change.Revision);
+                        Log.CutOff(_logger, watcher.Gvr, watcher.KeyPrefix, events[^1].Revision);
                         break;
                     case Offered.Dropped:
-                        dropped++;
+                        dropped += count;
                         break;
                 }
             }
@@ -115,6 +126,20 @@ internal sealed partial class WatchHub : IChangeObserver, IDisposable
 
         // Published only after every watcher has its events: a watcher with an empty queue is caught up to here.
         Interlocked.Exchange(ref _lastPublished, changes[^1].Revision);
+    }
+
+    // True when a change before this one was of the same type: its batch has been offered already.
+    private static bool IsEarlierType(IReadOnlyList<CommittedChange> changes, int index, string gvr)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            if (string.Equals(changes[i].Gvr, gvr, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void RequestBookmarks()

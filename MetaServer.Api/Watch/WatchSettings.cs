@@ -26,6 +26,13 @@ public sealed class WatchSettings
     /// <summary>Most changes dropped in one compaction transaction, so writers never wait long behind it.</summary>
     public int CompactionStep { get; set; } = 1000;
 
+    /// <summary>
+    /// Kestrel's sockets run request and response continuations on the thread that completed the socket operation
+    /// (a thread-pool thread) instead of hopping through its I/O queues: a watcher's flush reaches the socket in
+    /// the same work item. Safe here because no handler blocks on a transport thread of its own.
+    /// </summary>
+    public bool InlineSocketScheduling { get; set; } = true;
+
     internal string? Validate() =>
         QueueCapacity < 16 ? "Watch:QueueCapacity must be at least 16"
         : BookmarkInterval <= TimeSpan.Zero ? "Watch:BookmarkInterval must be positive"

@@ -39,6 +39,33 @@ public sealed class WatchLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_watcher_that_keeps_up_is_not_cut_off_by_one_commit_larger_than_its_queue()
+    {
+        await using var server = new EdgeMetaServer(databasePath: DatabasePath, settings: new() { ["Watch:QueueCapacity"] = "16" });
+        var client = server.CreateClient();
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => client.PostJsonAsync("/api/v1/namespaces/default/configmaps", $$$"""{"metadata":{"name":"c{{{i}}}"}}""")));
+        await using var watch = await WatchStream.OpenAsync(client, "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0");
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal("ADDED", (await watch.NextChangeAsync()).Type);
+        }
+
+        // One delete-collection: its 40 deletes are committed together as far as the writer can group them.
+        await client.DeleteJsonAsync("/api/v1/namespaces/default/configmaps");
+
+        var deleted = new HashSet<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var e = await watch.NextChangeAsync();
+            Assert.Equal("DELETED", e.Type);
+            deleted.Add(e.Object.Meta("name"));
+        }
+
+        Assert.Equal(40, deleted.Count);
+        Assert.Equal(0, server.Services.GetRequiredService<WatchHub>().CutOffCount);
+    }
+
+    [Fact]
     public async Task A_watcher_that_stops_reading_is_cut_off_without_holding_up_writers_or_other_watchers()
     {
         await using var server = new EdgeMetaServer(kestrel: true, databasePath: DatabasePath, settings: new() { ["Watch:QueueCapacity"] = "16" });

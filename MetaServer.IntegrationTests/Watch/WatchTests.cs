@@ -68,6 +68,48 @@ public sealed class WatchTests() : ServerTest(new()
     }
 
     [Fact]
+    public async Task Changes_committed_together_arrive_as_separate_complete_lines_in_order_each_to_its_watchers()
+    {
+        await Client.PostJsonAsync("/api/v1/namespaces", """{"metadata":{"name":"other"}}""");
+        await using var here = await WatchStream.OpenAsync(Client, "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0");
+        await using var there = await WatchStream.OpenAsync(Client, "/api/v1/namespaces/other/configmaps?watch=true&resourceVersion=0");
+        await using var all = await WatchStream.OpenAsync(Client, "/api/v1/configmaps?watch=true&resourceVersion=0");
+        await using var even = await WatchStream.OpenAsync(Client, "/api/v1/configmaps?watch=true&resourceVersion=0&labelSelector=even%3Dyes");
+
+        // Concurrent writes are committed in groups: first a burst in one namespace (a group entirely under the
+        // namespaced watcher's prefix), then a burst across both (groups it sees only part of).
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => CreateConfigMapAsync($"a{i}")));
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            CreateConfigMapAsync($"b{i}", i % 2 == 0 ? """{"even":"yes"}""" : "{}", i % 3 == 0 ? "other" : "default")));
+
+        var expectedHere = Enumerable.Range(0, 40).Select(i => $"a{i}").Concat(Enumerable.Range(0, 40).Where(i => i % 3 != 0).Select(i => $"b{i}")).ToHashSet();
+        var expectedThere = Enumerable.Range(0, 40).Where(i => i % 3 == 0).Select(i => $"b{i}").ToHashSet();
+        var expectedEven = Enumerable.Range(0, 40).Where(i => i % 2 == 0).Select(i => $"b{i}").ToHashSet();
+        Assert.Equal(expectedHere, await NamesInOrderAsync(here, expectedHere.Count));
+        Assert.Equal(expectedThere, await NamesInOrderAsync(there, expectedThere.Count));
+        Assert.Equal(expectedHere.Union(expectedThere).ToHashSet(), await NamesInOrderAsync(all, 80));
+        Assert.Equal(expectedEven, await NamesInOrderAsync(even, expectedEven.Count));
+
+        // Each line is one whole ADDED event (NextAsync parses it), revisions only go up, no name comes twice.
+        static async Task<HashSet<string>> NamesInOrderAsync(WatchStream watch, int count)
+        {
+            var names = new HashSet<string>();
+            var last = 0L;
+            for (var i = 0; i < count; i++)
+            {
+                var (type, obj) = await watch.NextChangeAsync();
+                var revision = long.Parse(obj.Meta("resourceVersion"));
+                Assert.Equal("ADDED", type);
+                Assert.True(revision > last, $"revision {revision} after {last}");
+                Assert.True(names.Add(obj.Meta("name")), $"{obj.Meta("name")} twice");
+                last = revision;
+            }
+
+            return names;
+        }
+    }
+
+    [Fact]
     public async Task Label_selector_changes_become_ADDED_and_DELETED_for_the_watcher()
     {
         await using var watch = await WatchStream.OpenAsync(Client, "/api/v1/namespaces/default/configmaps?watch=true&labelSelector=tier%3Dfront");

@@ -22,6 +22,7 @@ internal static class WatchBench
         using var client = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = Timeout.InfiniteTimeSpan };
         using var stop = new CancellationTokenSource();
         var counts = new int[watchers];
+        var disorders = new int[watchers];
         var latencies = new List<double>[watchers];
         var receipts = new List<(long Sent, long Received, long Revision)>[watchers];
         var opened = 0;
@@ -36,7 +37,7 @@ internal static class WatchBench
                 using var response = await client.GetAsync($"{ns}?watch=true&resourceVersion={start}", HttpCompletionOption.ResponseHeadersRead, stop.Token);
                 Interlocked.Increment(ref opened);
                 await using var stream = await response.Content.ReadAsStreamAsync(stop.Token);
-                await ReadEventsAsync(stream, counts, latencies[me], receipts[me], me, stop.Token);
+                await ReadEventsAsync(stream, counts, disorders, latencies[me], receipts[me], me, stop.Token);
             });
         }
 
@@ -56,6 +57,7 @@ internal static class WatchBench
         var writeLatencies = new double[total];
         var failures = 0;
         var clock = Stopwatch.StartNew();
+        var writeStart = Stopwatch.GetTimestamp();
         var inFlight = new List<Task>(total);
         for (var n = 0; n < total; n++)
         {
@@ -137,6 +139,18 @@ internal static class WatchBench
                 .Where(r => committed.ContainsKey(r.Revision))
                 .Select(r => unixNow - Stopwatch.GetElapsedTime(r.Received, ticksNow).TotalMilliseconds - committed[r.Revision])
                 .Order().ToArray();
+
+            // Per second of the write phase (by receipt time), so warm-up and steady state can be told apart.
+            var bySecond = receipts.SelectMany(l => l)
+                .Where(r => committed.ContainsKey(r.Revision))
+                .GroupBy(r => (int)Stopwatch.GetElapsedTime(writeStart, r.Received).TotalSeconds)
+                .OrderBy(g => g.Key)
+                .Select(g =>
+                {
+                    var d = g.Select(r => unixNow - Stopwatch.GetElapsedTime(r.Received, ticksNow).TotalMilliseconds - committed[r.Revision]).Order().ToArray();
+                    return $"{g.Key}:{Percentile(d, 0.5):F0}/{Percentile(d, 0.99):F0}";
+                });
+            Console.Error.WriteLine("commit->receipt p50/p99 ms by second: " + string.Join(' ', bySecond));
         }
 
         var delivered = counts.Sum();
@@ -144,23 +158,24 @@ internal static class WatchBench
         Array.Sort(writeLatencies);
         Console.WriteLine(
             $"BENCH watch watchers={watchers} rate={rate} seconds={seconds} writes={total} write_seconds={writeSeconds:F1} " +
-            $"delivered={delivered} expected={(long)total * watchers} complete_watchers={complete} " +
+            $"delivered={delivered} expected={(long)total * watchers} complete_watchers={complete} out_of_order={disorders.Sum()} " +
             $"events_per_s={delivered / deliverySeconds:F0} p50_ms={Percentile(all, 0.5):F1} p99_ms={Percentile(all, 0.99):F1} max_ms={all.LastOrDefault():F1} " +
             $"spread_p50_ms={Percentile(spread, 0.5):F1} spread_p99_ms={Percentile(spread, 0.99):F1} " +
             $"commit_to_receipt_p50_ms={Percentile(commitToReceipt, 0.5):F1} commit_to_receipt_p99_ms={Percentile(commitToReceipt, 0.99):F1} commit_samples={commitToReceipt.Length} " +
             $"write_p50_ms={Percentile(writeLatencies, 0.5):F1} write_p99_ms={Percentile(writeLatencies, 0.99):F1} write_failures={failures} " +
             $"server_cores={serverCores:F2} bench_cores={benchCores:F2} " +
+            $"server_us_per_event={serverCores * deliverySeconds * 1e6 / Math.Max(1, delivered):F2} bench_us_per_event={benchCores * deliverySeconds * 1e6 / Math.Max(1, delivered):F2} " +
             $"rss_before_kb={rssBefore} rss_idle_kb={rssIdle} per_idle_watcher_kb={(rssIdle - rssBefore) / (double)watchers:F1}");
-        return complete == watchers ? 0 : 1;
+        return complete == watchers && disorders.Sum() == 0 ? 0 : 1;
     }
 
-    // Finds each event line and its "t" stamp without parsing the JSON: the client must keep up with the server.
-    private static async Task ReadEventsAsync(Stream stream, int[] counts, List<double> latencies, List<(long, long, long)> receipts, int me, CancellationToken cancellationToken)
+    // Finds each event line, its "t" stamp and its resourceVersion without parsing the JSON or allocating per
+    // event (the client must keep up with the server); checks that each watcher's revisions only go up.
+    private static async Task ReadEventsAsync(Stream stream, int[] counts, int[] disorders, List<double> latencies, List<(long, long, long)> receipts, int me, CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];
         var filled = 0;
-        var marker = "\"t\":\""u8.ToArray();
-        var versionMarker = "\"resourceVersion\":\""u8.ToArray();
+        var last = 0L;
         try
         {
             while (true)
@@ -178,25 +193,18 @@ internal static class WatchBench
                 while ((newline = buffer.AsSpan(consumed, filled - consumed).IndexOf((byte)'\n')) >= 0)
                 {
                     var line = buffer.AsSpan(consumed, newline);
-                    var at = line.IndexOf(marker);
-                    if (at >= 0)
+                    if (Stamp(line, "\"t\":\""u8) is { } sent)
                     {
-                        var rest = line[(at + marker.Length)..];
-                        var end = rest.IndexOf((byte)'"');
-                        var versionAt = line.IndexOf(versionMarker);
-                        var revision = 0L;
-                        if (versionAt >= 0)
+                        var revision = Stamp(line, "\"resourceVersion\":\""u8) ?? 0;
+                        if (revision <= last)
                         {
-                            var version = line[(versionAt + versionMarker.Length)..];
-                            _ = long.TryParse(Encoding.ASCII.GetString(version[..version.IndexOf((byte)'"')]), out revision);
+                            disorders[me]++;
                         }
 
-                        if (long.TryParse(Encoding.ASCII.GetString(rest[..end]), out var sent))
-                        {
-                            latencies.Add(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
-                            receipts.Add((sent, now, revision));
-                            Interlocked.Increment(ref counts[me]);
-                        }
+                        last = revision;
+                        latencies.Add(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
+                        receipts.Add((sent, now, revision));
+                        Interlocked.Increment(ref counts[me]);
                     }
 
                     consumed += newline + 1;
@@ -219,6 +227,13 @@ internal static class WatchBench
         catch (IOException)
         {
         }
+    }
+
+    // The number in a `"name":"123"` pair of the line, if there is one.
+    private static long? Stamp(ReadOnlySpan<byte> line, ReadOnlySpan<byte> marker)
+    {
+        var at = line.IndexOf(marker);
+        return at >= 0 && System.Buffers.Text.Utf8Parser.TryParse(line[(at + marker.Length)..], out long value, out _) ? value : null;
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
