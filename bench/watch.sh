@@ -4,10 +4,12 @@
 # go up), delay from commit and from the write being sent to each receipt (p50/p99; p50/p99 of each second on
 # stderr), CPU of server and load generator (cores, and microseconds per delivery), and the server's RSS growth
 # per idle watcher.
-# usage: bench/watch.sh   env: WATCHERS=1000 RATE=500 DURATION=10 SYNC=FULL
+# The server is measured warm, as bench/messages.sh does: the same load runs first for WARMUP seconds on other
+# objects, unreported (JIT tiering settles; its first seconds are otherwise the run's p99). WARMUP=0 measures it cold.
+# usage: bench/watch.sh   env: WATCHERS=1000 RATE=500 DURATION=10 SYNC=FULL WARMUP=5
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(dirname "$HERE")
-WATCHERS=${WATCHERS:-1000}; RATE=${RATE:-500}; SECONDS_=${DURATION:-10}; SYNC=${SYNC:-FULL}
+WATCHERS=${WATCHERS:-1000}; RATE=${RATE:-500}; SECONDS_=${DURATION:-10}; SYNC=${SYNC:-FULL}; WARMUP=${WARMUP:-5}
 TMP=$(mktemp -d /tmp/edgemeta-watch.XXXXXX); PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; rm -rf "$TMP"; }
 trap cleanup EXIT INT TERM
@@ -23,6 +25,10 @@ PORT=$(free_port); BASE=http://127.0.0.1:$PORT
   --Storage:Synchronous="$SYNC" --Logging:LogLevel:Default=Warning ${SERVER_ARGS:-} >"$TMP/server.log" 2>&1 &
 SERVER=$!; PIDS+=("$SERVER")
 for _ in $(seq 1 300); do curl -sf -o /dev/null "$BASE/readyz" && break; sleep 0.1; done
+if [ "$WARMUP" -gt 0 ]; then
+  log "warm-up: $WATCHERS watchers, $RATE writes/s for ${WARMUP}s (not reported)"
+  timeout 300 "$TMP/bench/EdgeMeta.Bench" watch "$BASE" "$WATCHERS" "$RATE" "$WARMUP" "$SERVER" "$TMP/db/edgemeta.db" warm >/dev/null 2>&1 || true
+fi
 log "$WATCHERS watchers, $RATE writes/s for ${SECONDS_}s"
 timeout 300 "$TMP/bench/EdgeMeta.Bench" watch "$BASE" "$WATCHERS" "$RATE" "$SECONDS_" "$SERVER" "$TMP/db/edgemeta.db" | tee "$TMP/out.txt"
 grep -q '^BENCH watch' "$TMP/out.txt"

@@ -10,7 +10,7 @@ namespace EdgeMeta.Bench;
 /// </summary>
 internal static class WatchBench
 {
-    public static async Task<int> RunAsync(Uri baseUrl, int watchers, int rate, int seconds, int serverPid, string? database = null)
+    public static async Task<int> RunAsync(Uri baseUrl, int watchers, int rate, int seconds, int serverPid, string? database = null, string prefix = "w")
     {
         using var writer = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseUrl };
         const string ns = "/api/v1/namespaces/default/configmaps";
@@ -73,8 +73,8 @@ internal static class WatchBench
             {
                 var sent = Stopwatch.GetTimestamp();
                 using var response = index < 50
-                    ? await writer.PostAsync(ns, new StringContent($$$"""{"metadata":{"name":"w{{{index}}}"},"data":{"t":"{{{sent}}}"}}""", Encoding.UTF8, "application/json"))
-                    : await writer.PatchAsync($"{ns}/w{index % 50}", new StringContent($$$"""{"data":{"t":"{{{sent}}}"}}""", Encoding.UTF8, "application/merge-patch+json"));
+                    ? await writer.PostAsync(ns, new StringContent($$$"""{"metadata":{"name":"{{{prefix}}}{{{index}}}"},"data":{"t":"{{{sent}}}"}}""", Encoding.UTF8, "application/json"))
+                    : await writer.PatchAsync($"{ns}/{prefix}{index % 50}", new StringContent($$$"""{"data":{"t":"{{{sent}}}"}}""", Encoding.UTF8, "application/merge-patch+json"));
                 if (!response.IsSuccessStatusCode)
                 {
                     Interlocked.Increment(ref failures);
