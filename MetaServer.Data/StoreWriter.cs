@@ -209,6 +209,13 @@ public sealed partial class StoreWriter : IAsyncDisposable
                     transaction.Commit();
                 }
 
+                if (tx.Changes.Count > 0 && _logger.IsEnabled(LogLevel.Debug))
+                {
+                    // When the changes became durable (changes.committed_at is when their transaction began).
+                    Log.Committed(_logger, tx.Changes[0].Revision, tx.Revision,
+                        (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalMilliseconds.ToString("F3", System.Globalization.CultureInfo.InvariantCulture));
+                }
+
                 _store.Advance(tx.Revision);
                 _store.Compacted(tx.CompactedTo);
                 Interlocked.Increment(ref _batches);
@@ -663,6 +670,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
         [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "A unit of a batch failed and was rolled back alone; the rest of the batch commits")]
         public static partial void UnitFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Committed revisions {First} to {Last} at unix ms {At}")]
+        public static partial void Committed(ILogger logger, long first, long last, string at);
 
         [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Change observer {Observer} failed")]
         public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);

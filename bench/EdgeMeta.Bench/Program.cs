@@ -8,7 +8,7 @@ using EdgeMeta.Bench;
 //   list <url> <url> <runs>                     GET both URLs alternately, print each one's median/p90 time to last byte
 //   fetch <url> <file>                          save a response body
 //   serve <port> <onefile> <listfile>           bare Kestrel serving those bytes at /one and /list
-//   watch <baseUrl> <watchers> <rate> <seconds> <serverPid> [database] [name prefix]   fan-out: delivery, delay, memory per idle watcher
+//   watch <baseUrl> <watchers> <rate> <seconds> <serverPid> [database] [name prefix] [server log]   fan-out: delivery, delay, memory per idle watcher
 //   messages <socketPath> <count> <window> [prefix] [quiet]   MetaManager: framed inserts then updates of pods, messages/s and ack delay
 //   cloudsync <serverBinary> <folder> <pods> <changes>   edge mode: initial sync, upstream change → local watcher, resync
 //   rawsqlite <folder> <count> <batch> <sync>   the ceiling: the same rows straight into SQLite, rows/s
@@ -24,7 +24,7 @@ return args.FirstOrDefault() switch
     "gets" => await GetBench.RunAsync(args),
     "watchfanout" => await ProtobufWatchBench.RunAsync(new Uri(args[1]), args[2], int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), int.Parse(args[6])),
     "convert" => ConvertBench.Run(int.Parse(args[1]), int.Parse(args[2])),
-    "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), args.Length > 6 ? args[6] : null, args.Length > 7 ? args[7] : "w"),
+    "watch" => await WatchBench.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), args.Length > 6 ? args[6] : null, args.Length > 7 ? args[7] : "w", args.Length > 8 ? args[8] : null),
     "messages" => await MessageBench.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? args[4] : "bench", args.Length > 5 && args[5] == "quiet"),
     "cloudsync" => await CloudLinkBench.RunAsync(args[1], args[2], int.Parse(args[3]), int.Parse(args[4])),
     "rawsqlite" => MessageBench.RawSqlite(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]),

@@ -10,7 +10,7 @@ namespace EdgeMeta.Bench;
 /// </summary>
 internal static class WatchBench
 {
-    public static async Task<int> RunAsync(Uri baseUrl, int watchers, int rate, int seconds, int serverPid, string? database = null, string prefix = "w")
+    public static async Task<int> RunAsync(Uri baseUrl, int watchers, int rate, int seconds, int serverPid, string? database = null, string prefix = "w", string? serverLog = null)
     {
         using var writer = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseUrl };
         const string ns = "/api/v1/namespaces/default/configmaps";
@@ -118,6 +118,7 @@ internal static class WatchBench
         // Commit → receipt: each event against the time its transaction began committing, which the server
         // records with every change (changes.committed_at, ms; taken before the fsync, so this errs long).
         var commitToReceipt = Array.Empty<double>();
+        var durableToReceipt = Array.Empty<double>();
         if (database is not null)
         {
             var committed = new Dictionary<long, long>();
@@ -139,6 +140,30 @@ internal static class WatchBench
                 .Where(r => committed.ContainsKey(r.Revision))
                 .Select(r => unixNow - Stopwatch.GetElapsedTime(r.Received, ticksNow).TotalMilliseconds - committed[r.Revision])
                 .Order().ToArray();
+
+            // Durable commit → receipt: against the time each transaction finished committing, which the server logs
+            // (StoreWriter at Debug: "Committed revisions F to L at unix ms T") when the bench runs it that way.
+            if (serverLog is not null && File.Exists(serverLog))
+            {
+                var durable = new Dictionary<long, double>();
+                foreach (var line in File.ReadLines(serverLog))
+                {
+                    var match = System.Text.RegularExpressions.Regex.Match(line, @"Committed revisions (\d+) to (\d+) at unix ms ([0-9.]+)");
+                    if (match.Success)
+                    {
+                        var at = double.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+                        for (var revision = long.Parse(match.Groups[1].Value); revision <= long.Parse(match.Groups[2].Value); revision++)
+                        {
+                            durable[revision] = at;
+                        }
+                    }
+                }
+
+                durableToReceipt = receipts.SelectMany(l => l)
+                    .Where(r => durable.ContainsKey(r.Revision))
+                    .Select(r => unixNow - Stopwatch.GetElapsedTime(r.Received, ticksNow).TotalMilliseconds - durable[r.Revision])
+                    .Order().ToArray();
+            }
 
             // Per second of the write phase (by receipt time), so warm-up and steady state can be told apart.
             var bySecond = receipts.SelectMany(l => l)
@@ -162,6 +187,7 @@ internal static class WatchBench
             $"events_per_s={delivered / deliverySeconds:F0} p50_ms={Percentile(all, 0.5):F1} p99_ms={Percentile(all, 0.99):F1} max_ms={all.LastOrDefault():F1} " +
             $"spread_p50_ms={Percentile(spread, 0.5):F1} spread_p99_ms={Percentile(spread, 0.99):F1} " +
             $"commit_to_receipt_p50_ms={Percentile(commitToReceipt, 0.5):F1} commit_to_receipt_p99_ms={Percentile(commitToReceipt, 0.99):F1} commit_samples={commitToReceipt.Length} " +
+            $"durable_commit_to_receipt_p50_ms={Percentile(durableToReceipt, 0.5):F1} durable_commit_to_receipt_p99_ms={Percentile(durableToReceipt, 0.99):F1} durable_samples={durableToReceipt.Length} " +
             $"write_p50_ms={Percentile(writeLatencies, 0.5):F1} write_p99_ms={Percentile(writeLatencies, 0.99):F1} write_failures={failures} " +
             $"server_cores={serverCores:F2} bench_cores={benchCores:F2} " +
             $"server_us_per_event={serverCores * deliverySeconds * 1e6 / Math.Max(1, delivered):F2} bench_us_per_event={benchCores * deliverySeconds * 1e6 / Math.Max(1, delivered):F2} " +
