@@ -142,9 +142,14 @@ public sealed partial class StoreWriter : IAsyncDisposable
     /// Queues a command, waiting only for room in the queue (so commands queued one after another run in that
     /// order), and returns the task of its result, which completes after the commit.
     /// </summary>
-    public async ValueTask<Task<T>> QueueAsync<T>(Func<IWriteTransaction, T> command, CancellationToken cancellationToken = default)
+    /// <param name="rerunnable">
+    /// The command is a function of the transaction alone (no effect outside it, nothing it captured changed), so it
+    /// may be run again after its first run was rolled back. A batch of such commands runs without a savepoint per
+    /// unit; if one of them fails, the batch is rolled back and run again with a savepoint each.
+    /// </param>
+    public async ValueTask<Task<T>> QueueAsync<T>(Func<IWriteTransaction, T> command, bool rerunnable = false, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingCommand<T>(command);
+        var pending = new PendingCommand<T>(command) { Rerunnable = rerunnable };
         if (!_queue.Writer.TryWrite(pending))
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -191,11 +196,15 @@ public sealed partial class StoreWriter : IAsyncDisposable
             }
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            tx.Begin(_store.CurrentRevision, _store.CompactedRevision, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            tx.Begin(_store.CurrentRevision, _store.CompactedRevision, now);
             try
             {
-                using (var transaction = connection.BeginTransaction())
+                // A batch of rerunnable units runs bare first: a savepoint per unit is ~10–15% of the writer's time.
+                if (!batch.TrueForAll(p => p.Rerunnable) || !TryCommitBare(connection, statements, tx, batch))
                 {
+                    tx.Begin(_store.CurrentRevision, _store.CompactedRevision, now);
+                    using var transaction = connection.BeginTransaction();
                     foreach (var pending in batch)
                     {
                         RunOne(statements, tx, pending);
@@ -244,6 +253,32 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 pending.Complete();
             }
         }
+    }
+
+    // Runs and commits the batch with no savepoints; false, with everything rolled back, if a unit failed.
+    private static bool TryCommitBare(SqliteConnection connection, Statements statements, Transaction tx, List<PendingWork> batch)
+    {
+        using var transaction = connection.BeginTransaction();
+        try
+        {
+            foreach (var pending in batch)
+            {
+                pending.Run(tx);
+            }
+        }
+        catch (Exception)
+        {
+            transaction.Rollback();
+            return false;
+        }
+
+        if (tx.Changes.Count > 0)
+        {
+            statements.UpdateState.Set("$revision", tx.Revision).Execute();
+        }
+
+        transaction.Commit();
+        return true;
     }
 
     // Each unit runs inside a savepoint, so one that fails (a SQL error, a command that throws) is undone alone.
@@ -465,6 +500,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
     /// <summary>A unit of the queue: run inside the batch's transaction, answered once the batch commits.</summary>
     private abstract class PendingWork
     {
+        /// <summary>May be run again after its first run was rolled back (see <see cref="QueueAsync{T}"/>).</summary>
+        public bool Rerunnable { get; init; }
+
         public abstract void Run(Transaction tx);
 
         /// <summary>The unit threw and was rolled back alone.</summary>

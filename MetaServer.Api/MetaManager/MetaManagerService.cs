@@ -133,7 +133,7 @@ internal sealed partial class MetaManagerService(
                     return new InFlight(message, decision, Task.FromResult<Outcome>(new Outcome.Refused(error!)));
                 }
 
-                return new InFlight(message, decision, await writer.QueueAsync(command));
+                return new InFlight(message, decision, await writer.QueueAsync(command, rerunnable: true));
 
             case RoutingKind.Remote:
                 _ = Task.Run(() => AskCloudAsync(message, decision));
