@@ -4,9 +4,13 @@
 # The bench process is the cloud's peer on the Unix socket (module "websocket"): it sends inserts, then updates,
 # of ~3 KB pods from the edge controller, keeping WINDOW messages unanswered.
 # usage: bench/messages.sh   env: COUNT=20000 WINDOW=512 SYNC=FULL BATCH=100
+# WINDOW must stay under the bus's queue for the socket peer (Bus:QueueCapacity, 1024): answers that find it full
+# are dropped and counted as undelivered, as any module that is not keeping up (the cloud resends until it gets
+# its OK; this client does not, and would wait for them forever).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(dirname "$HERE")
 COUNT=${COUNT:-20000}; WINDOW=${WINDOW:-512}; SYNC=${SYNC:-FULL}; BATCH=${BATCH:-100}
+[ "$WINDOW" -lt 1024 ] || { echo "WINDOW must be below the bus queue's 1024 (see the usage above)" >&2; exit 2; }
 TMP=$(mktemp -d /tmp/edgemeta-messages.XXXXXX); PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; rm -rf "$TMP"; }
 trap cleanup EXIT INT TERM
