@@ -29,6 +29,8 @@ internal static class MessageBench
         foreach (var operation in new[] { "insert", "update" })
         {
             var frames = new byte[count][];
+            // Message ids are random UUIDs, as beehive makes them: the receipts' index sees them in no order.
+            var ids = new Dictionary<string, int>(count, StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
                 var pod = JsonNode.Parse(pods[i])!.AsObject();
@@ -42,7 +44,9 @@ internal static class MessageBench
                     pod["metadata"]!["annotations"]!["bench/updated"] = "true";
                 }
 
-                frames[i] = Frame(i, operation, pod);
+                var id = Guid.NewGuid().ToString();
+                ids[id] = i;
+                frames[i] = Frame(id, operation, pod);
             }
 
             var sentAt = new long[count];
@@ -61,13 +65,11 @@ internal static class MessageBench
                     await input.ReadExactlyAsync(body);
                     // Only the two fields that matter are read, so the client costs the shared cores little.
                     var (parent, content) = AnswerFields(body);
-                    if (parent is null || !parent.StartsWith(operation + "-", StringComparison.Ordinal))
+                    if (parent is null || !ids.TryGetValue(parent, out var i))
                     {
                         continue; // not an answer to this phase
                     }
 
-                    var rest = parent.AsSpan(operation.Length + 1);
-                    var i = int.Parse(rest[..rest.IndexOf('-')]);
                     delays[i] = Stopwatch.GetElapsedTime(sentAt[i]).TotalMilliseconds;
                     if (content != "OK")
                     {
@@ -146,11 +148,11 @@ internal static class MessageBench
         return (parent, content);
     }
 
-    private static byte[] Frame(int i, string operation, JsonObject pod)
+    private static byte[] Frame(string id, string operation, JsonObject pod)
     {
         var message = new JsonObject
         {
-            ["header"] = new JsonObject { ["msg_id"] = $"{operation}-{i}-{Guid.NewGuid():N}", ["timestamp"] = 1, ["resourceversion"] = pod["metadata"]!["resourceVersion"]!.DeepClone() },
+            ["header"] = new JsonObject { ["msg_id"] = id, ["timestamp"] = 1, ["resourceversion"] = pod["metadata"]!["resourceVersion"]!.DeepClone() },
             ["route"] = new JsonObject
             {
                 ["source"] = "edgecontroller",
