@@ -53,28 +53,52 @@ public sealed class PreparedObject
         }
 
         var slot = json.AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker));
-        return new PreparedObject(json, slot, marker.Length,
-            StoreWriter.JsonText(SelectableFields.ExtractLabels(obj)),
-            StoreWriter.JsonText(SelectableFields.Extract(type.Group, type.Resource, obj)));
+        return Selectable(json, slot, marker.Length, obj, type);
     }
 
     /// <summary>
-    /// An object already serialized as <paramref name="json"/> (kept, not copied), whose resourceVersion value is the
-    /// <paramref name="slotLength"/> bytes at <paramref name="slot"/>, right after <c>"resourceVersion":"</c>;
-    /// <paramref name="view"/> is the same object, read for its labels and selectable fields.
+    /// An object already serialized as <paramref name="json"/>, whose resourceVersion string value is the
+    /// <paramref name="valueLength"/> bytes at <paramref name="valueStart"/> (inside its quotes): that value becomes
+    /// the slot. Null when the value is not written compactly (<c>"resourceVersion":"</c> right before it) or holds
+    /// an escape. <paramref name="view"/> is the same object, read for its labels and selectable fields.
     /// </summary>
-    public static PreparedObject FromJson(byte[] json, int slot, int slotLength, JsonObject view, ResourceType type)
+    public static PreparedObject? FromJson(ReadOnlySpan<byte> json, int valueStart, int valueLength, JsonObject view, ResourceType type)
     {
-        if (slot < MemberPrefix.Length || slot + slotLength >= json.Length || !json.AsSpan(slot - MemberPrefix.Length, MemberPrefix.Length).SequenceEqual(MemberPrefix)
-            || json[slot + slotLength] != (byte)'"')
+        if (valueStart < MemberPrefix.Length || valueStart + valueLength >= json.Length || json[valueStart + valueLength] != (byte)'"'
+            || !json.Slice(valueStart - MemberPrefix.Length, MemberPrefix.Length).SequenceEqual(MemberPrefix)
+            || json.Slice(valueStart, valueLength).Contains((byte)'\\'))
         {
-            throw new ArgumentException("the slot is not a resourceVersion string value", nameof(slot));
+            return null;
         }
 
-        return new PreparedObject(json, slot, slotLength,
+        return Selectable(json.ToArray(), valueStart, valueLength, view, type);
+    }
+
+    /// <summary>
+    /// As <see cref="FromJson"/>, for an object with no resourceVersion: an empty slot is inserted first in its
+    /// metadata, whose opening brace is at <paramref name="metadataOpen"/>.
+    /// </summary>
+    public static PreparedObject FromJsonWithoutVersion(ReadOnlySpan<byte> json, int metadataOpen, bool metadataEmpty, JsonObject view, ResourceType type)
+    {
+        var at = metadataOpen + 1;
+        var member = MemberPrefix.Length + 1 + (metadataEmpty ? 0 : 1); // "resourceVersion":"" and a comma
+        var bytes = new byte[json.Length + member];
+        json[..at].CopyTo(bytes);
+        MemberPrefix.CopyTo(bytes.AsSpan(at));
+        bytes[at + MemberPrefix.Length] = (byte)'"';
+        if (!metadataEmpty)
+        {
+            bytes[at + MemberPrefix.Length + 1] = (byte)',';
+        }
+
+        json[at..].CopyTo(bytes.AsSpan(at + member));
+        return Selectable(bytes, at + MemberPrefix.Length, 0, view, type);
+    }
+
+    private static PreparedObject Selectable(byte[] json, int slot, int slotLength, JsonObject view, ResourceType type) =>
+        new(json, slot, slotLength,
             StoreWriter.JsonText(SelectableFields.ExtractLabels(view)),
             StoreWriter.JsonText(SelectableFields.Extract(type.Group, type.Resource, view)));
-    }
 
     /// <summary>The object's bytes with <paramref name="resourceVersion"/> in its slot.</summary>
     public byte[] With(long resourceVersion)

@@ -460,9 +460,9 @@ internal sealed partial class MetaManagerService(
             return false;
         }
 
-        JsonElement version = default;
+        // One pass over metadata; a repeated name counts its last value, as a JSON reader takes it.
+        JsonElement version = default, name = default, @namespace = default;
         var versions = 0;
-        var namespaces = 0;
         var members = 0;
         foreach (var member in metadata.EnumerateObject())
         {
@@ -472,63 +472,44 @@ internal sealed partial class MetaManagerService(
                 version = member.Value;
                 versions++;
             }
+            else if (member.NameEquals("name"))
+            {
+                name = member.Value;
+            }
             else if (member.NameEquals("namespace"))
             {
-                namespaces++;
+                @namespace = member.Value;
             }
         }
 
-        if (versions > 1 || (versions == 1 && version.ValueKind != JsonValueKind.String) || !IsString(metadata, "name", resource.Name!)
-            || (kind.Namespaced ? !IsString(metadata, "namespace", resource.Namespace) : namespaces > 0))
+        if (versions > 1 || (versions == 1 && version.ValueKind != JsonValueKind.String) || !Is(name, resource.Name!)
+            || (kind.Namespaced ? !Is(@namespace, resource.Namespace) : @namespace.ValueKind != JsonValueKind.Undefined))
         {
             return false;
         }
 
         var json = JsonMarshal.GetRawUtf8Value(content);
+        var view = JsonObject.Create(content)!;
         if (versions == 0)
         {
             // No resourceVersion (a node-side write): the slot goes first in metadata.
-            var open = Offset(json, JsonMarshal.GetRawUtf8Value(metadata)) + 1;
-            var withSlot = new byte[json.Length + VersionMember.Length + 1 + (members > 0 ? 1 : 0)];
-            json[..open].CopyTo(withSlot);
-            VersionMember.CopyTo(withSlot.AsSpan(open));
-            withSlot[open + VersionMember.Length] = (byte)'"';
-            if (members > 0)
-            {
-                withSlot[open + VersionMember.Length + 1] = (byte)',';
-            }
-
-            json[open..].CopyTo(withSlot.AsSpan(withSlot.Length - (json.Length - open)));
-            prepared = PreparedObject.FromJson(withSlot, open + VersionMember.Length, 0, JsonObject.Create(content)!, kind);
+            prepared = PreparedObject.FromJsonWithoutVersion(json, Offset(json, JsonMarshal.GetRawUtf8Value(metadata)), members == 0, view, kind);
             return true;
         }
 
         var value = JsonMarshal.GetRawUtf8Value(version); // with its quotes
-        if (value.Contains((byte)'\\'))
-        {
-            return false;
-        }
-
-        var slot = Offset(json, value) + 1;
-        var bytes = json.ToArray();
-        if (slot < VersionMember.Length || !bytes.AsSpan(slot - VersionMember.Length, VersionMember.Length).SequenceEqual(VersionMember))
-        {
-            return false; // not written compactly ("resourceVersion": "...")
-        }
-
-        upstream = version.GetString();
-        prepared = PreparedObject.FromJson(bytes, slot, value.Length - 2, JsonObject.Create(content)!, kind);
-        return true;
+        prepared = PreparedObject.FromJson(json, Offset(json, value) + 1, value.Length - 2, view, kind);
+        upstream = prepared is null ? null : version.GetString();
+        return prepared is not null;
     }
-
-    private static ReadOnlySpan<byte> VersionMember => "\"resourceVersion\":\""u8;
 
     // Where a part of a document's raw bytes starts within a larger part of the same bytes.
     private static int Offset(ReadOnlySpan<byte> whole, ReadOnlySpan<byte> part) =>
         (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(whole), ref MemoryMarshal.GetReference(part));
 
-    private static bool IsString(JsonElement obj, string property, string expected) =>
-        obj.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);
+    private static bool Is(JsonElement value, string expected) => value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);
+
+    private static bool IsString(JsonElement obj, string property, string expected) => obj.TryGetProperty(property, out var value) && Is(value, expected);
 
     private static bool Matches(JsonObject metadata, string field, string expected, out string? error)
     {

@@ -60,18 +60,18 @@ public sealed partial class MessageJson : JsonSerializerContext
             JsonElement contentElement = default;
             foreach (var property in root.EnumerateObject())
             {
-                if (property.NameEquals("header") || property.Name.Equals("header", StringComparison.OrdinalIgnoreCase))
+                switch (Part(property))
                 {
-                    header = property.Value.Deserialize(Wire.MessageHeader);
-                }
-                else if (property.NameEquals("route") || property.Name.Equals("route", StringComparison.OrdinalIgnoreCase))
-                {
-                    route = property.Value.Deserialize(Wire.MessageRoute);
-                }
-                else if (property.NameEquals("content") || property.Name.Equals("content", StringComparison.OrdinalIgnoreCase))
-                {
-                    contentElement = property.Value;
-                    content = Node(contentElement);
+                    case "header":
+                        header = property.Value.Deserialize(Wire.MessageHeader);
+                        break;
+                    case "route":
+                        route = property.Value.Deserialize(Wire.MessageRoute);
+                        break;
+                    case "content":
+                        contentElement = property.Value;
+                        content = Node(contentElement);
+                        break;
                 }
             }
 
@@ -86,6 +86,23 @@ public sealed partial class MessageJson : JsonSerializerContext
             return false;
         }
     }
+
+    // Which part of a message a top-level member is: its exact name without allocating, any other case as Go matches it.
+    private static string? Part(JsonProperty property)
+    {
+        foreach (var part in Parts)
+        {
+            if (property.NameEquals(part))
+            {
+                return part;
+            }
+        }
+
+        var name = property.Name;
+        return Array.Find(Parts, part => part.Equals(name, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static readonly string[] Parts = ["header", "route", "content"];
 
     private static JsonNode? Node(JsonElement element) => element.ValueKind switch
     {

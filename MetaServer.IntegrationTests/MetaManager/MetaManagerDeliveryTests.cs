@@ -109,7 +109,7 @@ public sealed class MetaManagerDeliveryTests : IDisposable
         using (var db = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False"))
         {
             db.Open();
-            var upstream = db.Query<(string Name, string? Version)>("SELECT name, upstream_resource_version FROM meta_v2 WHERE gvr IN ('core/v1/pods', 'core/v1/nodes', 'core/v1/configmaps') AND name <> 'kube-root-ca.crt'")
+            var upstream = db.Query<(string Name, string? Version)>("SELECT name, upstream_resource_version FROM meta_v2 WHERE gvr IN ('core/v1/pods', 'core/v1/nodes', 'core/v1/configmaps')")
                 .ToDictionary(r => r.Name, r => r.Version ?? "");
             Assert.Equal(cases.ToDictionary(c => c.Resource.Split('/')[2], c => c.Upstream), upstream);
         }

@@ -17,34 +17,11 @@ public sealed class WriterBatchTests : IDisposable
     [Fact]
     public async Task A_failing_unit_in_a_batch_of_rerunnable_commands_fails_alone_and_the_others_commit()
     {
-        using var store = new SqliteStore(new StoreOptions { Path = Path.Combine(_folder.Path, "batch.db"), Synchronous = "NORMAL" });
-        store.Initialize();
+        using var store = Open("batch.db");
         await using var writer = new StoreWriter(store, [], NullLogger<StoreWriter>.Instance);
 
-        // Hold the writer (once its batch has started) so the commands below queue up and share the next batch.
-        using var started = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var holding = writer.ExecuteAsync(_ =>
-        {
-            started.Set();
-            return release.Wait(TimeSpan.FromSeconds(10));
-        });
-        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
-        var runs = new int[8];
-        var results = new List<Task<string>>();
-        for (var i = 0; i < runs.Length; i++)
-        {
-            var me = i;
-            results.Add(await writer.QueueAsync(tx =>
-            {
-                Interlocked.Increment(ref runs[me]);
-                tx.PutMeta($"default/podstatus/p{me}", "podstatus", $"{{\"n\":{me}}}");
-                return me == 5 ? throw new InvalidOperationException("unit 5 fails after writing") : $"done {me}";
-            }, rerunnable: true));
-        }
+        var (runs, results) = await RunOneBatchAsync(writer, "p", count: 8, failing: 5, rerunnable: true);
 
-        release.Set();
-        Assert.True(await holding);
         var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => results[5]);
         Assert.Equal("unit 5 fails after writing", failed.Message);
         for (var i = 0; i < runs.Length; i++)
@@ -65,9 +42,33 @@ public sealed class WriterBatchTests : IDisposable
     [Fact]
     public async Task Commands_not_marked_rerunnable_run_once_each_with_a_savepoint()
     {
-        using var store = new SqliteStore(new StoreOptions { Path = Path.Combine(_folder.Path, "once.db"), Synchronous = "NORMAL" });
-        store.Initialize();
+        using var store = Open("once.db");
         await using var writer = new StoreWriter(store, [], NullLogger<StoreWriter>.Instance);
+
+        var (runs, results) = await RunOneBatchAsync(writer, "q", count: 4, failing: 1, rerunnable: false);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => results[1]);
+        var succeeded = await Task.WhenAll(results.Where((_, i) => i != 1));
+        Assert.Equal(["done 0", "done 2", "done 3"], succeeded);
+        Assert.All(runs, count => Assert.Equal(1, count));
+        Assert.Equal(["default/podstatus/q0", "default/podstatus/q2", "default/podstatus/q3"],
+            (await store.ListMetaAsync("podstatus", CancellationToken.None)).Select(r => r.Key));
+    }
+
+    private SqliteStore Open(string file)
+    {
+        var store = new SqliteStore(new StoreOptions { Path = Path.Combine(_folder.Path, file), Synchronous = "NORMAL" });
+        store.Initialize();
+        return store;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="count"/> commands behind a held writer, so they share one batch: each counts its runs
+    /// and writes a meta row; command <paramref name="failing"/> then throws. Returns once the batch is released.
+    /// </summary>
+    private static async Task<(int[] Runs, Task<string>[] Results)> RunOneBatchAsync(StoreWriter writer, string prefix, int count, int failing, bool rerunnable)
+    {
+        // Hold the writer (once its batch has started) so the commands below queue up and share the next batch.
         using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var holding = writer.ExecuteAsync(_ =>
@@ -76,26 +77,21 @@ public sealed class WriterBatchTests : IDisposable
             return release.Wait(TimeSpan.FromSeconds(10));
         });
         Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
-        var runs = new int[4];
-        var results = new List<Task<int>>();
-        for (var i = 0; i < runs.Length; i++)
+        var runs = new int[count];
+        var results = new Task<string>[count];
+        for (var i = 0; i < count; i++)
         {
             var me = i;
-            results.Add(await writer.QueueAsync(tx =>
+            results[i] = await writer.QueueAsync(tx =>
             {
                 Interlocked.Increment(ref runs[me]);
-                tx.PutMeta($"default/podstatus/q{me}", "podstatus", "{}");
-                return me == 1 ? throw new InvalidOperationException("unit 1 fails") : me;
-            }));
+                tx.PutMeta($"default/podstatus/{prefix}{me}", "podstatus", $"{{\"n\":{me}}}");
+                return me == failing ? throw new InvalidOperationException($"unit {me} fails after writing") : $"done {me}";
+            }, rerunnable);
         }
 
         release.Set();
-        await holding;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => results[1]);
-        var succeeded = await Task.WhenAll(results.Where((_, i) => i != 1));
-        Assert.Equal([0, 2, 3], succeeded);
-        Assert.All(runs, count => Assert.Equal(1, count));
-        Assert.Equal(["default/podstatus/q0", "default/podstatus/q2", "default/podstatus/q3"],
-            (await store.ListMetaAsync("podstatus", CancellationToken.None)).Select(r => r.Key));
+        Assert.True(await holding);
+        return (runs, results);
     }
 }
