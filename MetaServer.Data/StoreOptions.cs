@@ -17,6 +17,12 @@ public sealed class StoreOptions
     /// <summary>Writes waiting for the writer before submitters are made to wait (back-pressure).</summary>
     public int QueueCapacity { get; set; } = 4096;
 
+    /// <summary>
+    /// Most message receipts kept findable (the newest; see <c>MetaManager:ReceiptRetentionMinutes</c> for how long):
+    /// the in-memory index costs ~60 bytes each, so the default bounds it at ~16 MB.
+    /// </summary>
+    public int ReceiptCapacity { get; set; } = 262_144;
+
     internal string? Validate()
     {
         if (string.IsNullOrWhiteSpace(Path))
@@ -32,6 +38,11 @@ public sealed class StoreOptions
         if (MaxBatch is < 1 or > 10_000)
         {
             return "Storage:MaxBatch must be between 1 and 10000";
+        }
+
+        if (ReceiptCapacity < 1)
+        {
+            return "Storage:ReceiptCapacity must be at least 1";
         }
 
         return QueueCapacity < 1 ? "Storage:QueueCapacity must be at least 1" : null;

@@ -185,7 +185,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
         using var connection = _store.OpenWriterConnection();
         using var statements = new Statements(connection);
         var batch = new List<PendingWork>(_store.Options.MaxBatch);
-        var tx = new Transaction(this, statements, new ArrayBufferWriter<byte>(16 * 1024));
+        var receipts = LoadReceipts(connection);
+        var tx = new Transaction(this, statements, new ArrayBufferWriter<byte>(16 * 1024), receipts);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -225,6 +226,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                         (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalMilliseconds.ToString("F3", System.Globalization.CultureInfo.InvariantCulture));
                 }
 
+                receipts.Commit();
                 _store.Advance(tx.Revision);
                 _store.Compacted(tx.CompactedTo);
                 Interlocked.Increment(ref _batches);
@@ -287,6 +289,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         var revision = tx.Revision;
         var changeCount = tx.Changes.Count;
         var compactedTo = tx.CompactedTo;
+        var receipts = tx.Receipts.Staged;
         statements.Savepoint.Execute();
         try
         {
@@ -297,7 +300,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         {
             statements.RollbackToSavepoint.Execute();
             statements.Release.Execute();
-            tx.Undo(revision, changeCount, compactedTo);
+            tx.Undo(revision, changeCount, compactedTo, receipts);
             if (ex is not CommandRejectedException)
             {
                 Log.UnitFailed(_logger, ex);
@@ -305,6 +308,21 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
             pending.Refused(ex);
         }
+    }
+
+    // The receipts kept findable, newest last (the table is in the order they were written).
+    private ReceiptIndex LoadReceipts(SqliteConnection connection)
+    {
+        var capacity = _store.Options.ReceiptCapacity;
+        var index = new ReceiptIndex(capacity);
+        var newest = Dapper.SqlMapper.Query<(long Seq, string MessageId, long At)>(connection,
+            "SELECT seq, msg_id, processed_at FROM message_receipts ORDER BY seq DESC LIMIT @capacity", new { capacity }).ToList();
+        for (var i = newest.Count - 1; i >= 0; i--)
+        {
+            index.Load(newest[i].Seq, newest[i].MessageId, newest[i].At);
+        }
+
+        return index;
     }
 
     private WriteResult Apply(Transaction tx, ObjectWrite write)
@@ -559,9 +577,11 @@ public sealed partial class StoreWriter : IAsyncDisposable
     }
 
     /// <summary>The state of the batch being written, and what commands may do in it.</summary>
-    private sealed class Transaction(StoreWriter writer, Statements statements, ArrayBufferWriter<byte> buffer) : IWriteTransaction
+    private sealed class Transaction(StoreWriter writer, Statements statements, ArrayBufferWriter<byte> buffer, ReceiptIndex receipts) : IWriteTransaction
     {
         public Statements Statements { get; } = statements;
+
+        public ReceiptIndex Receipts { get; } = receipts;
 
         public ArrayBufferWriter<byte> Buffer { get; } = buffer;
 
@@ -576,13 +596,15 @@ public sealed partial class StoreWriter : IAsyncDisposable
         public void Begin(long revision, long compactedTo, long now)
         {
             Changes.Clear();
+            Receipts.Discard();
             Revision = revision;
             CompactedTo = compactedTo;
             Now = now;
         }
 
-        public void Undo(long revision, int changeCount, long compactedTo)
+        public void Undo(long revision, int changeCount, long compactedTo, int receiptCount)
         {
+            Receipts.Unstage(receiptCount);
             Revision = revision;
             Changes.RemoveRange(changeCount, Changes.Count - changeCount);
             CompactedTo = compactedTo;
@@ -604,11 +626,33 @@ public sealed partial class StoreWriter : IAsyncDisposable
             return Statements.DeleteMeta.Set("$key", key).Execute() > 0;
         }
 
-        // One statement for a new message (the insert finds a resend as a conflict), a second only for a resend.
-        public string? ClaimReceipt(string messageId, string answer) =>
-            Statements.InsertReceipt.Set("$id", messageId).Set("$answer", answer).Set("$at", Now).Execute() == 1
-                ? null
-                : Statements.SelectReceipt.Set("$id", messageId).ScalarText() ?? "";
+        // A new message costs one append; a resend (or a hash collision) one read by seq as well.
+        public string? ClaimReceipt(string messageId, string answer)
+        {
+            var key = ReceiptIndex.KeyOf(messageId);
+            if (Receipts.TryFind(key, out var seq))
+            {
+                var select = Statements.SelectReceipt.Set("$seq", seq);
+                if (select.Read())
+                {
+                    try
+                    {
+                        if (select.Text(0) == messageId)
+                        {
+                            return select.Text(1) ?? "";
+                        }
+                    }
+                    finally
+                    {
+                        select.Reset();
+                    }
+                }
+            }
+
+            seq = Statements.InsertReceipt.Set("$id", messageId).Set("$answer", answer).Set("$at", Now).Insert();
+            Receipts.Stage(key, seq, Now);
+            return null;
+        }
 
         public void AddToOutbox(ObjectWrite write)
         {
@@ -621,10 +665,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
             Statements.DeleteOutbox.Set("$key", key).Set("$upTo", upToId).Execute();
         }
 
-        public int PruneReceipts(long before)
-        {
-            return Statements.PruneReceipts.Set("$before", before).Execute();
-        }
+        // Forgetting is not undone if this transaction fails: what it forgets is past its retention anyway.
+        public int PruneReceipts(long before) => Statements.PruneReceipts.Set("$keep", Receipts.ForgetBefore(before)).Execute();
 
         public long Compact(long upTo)
         {
@@ -654,9 +696,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 ON CONFLICT (key) DO UPDATE SET type = excluded.type, value = excluded.value
                 """);
             DeleteMeta = new WriterStatement(connection, "DELETE FROM meta WHERE key = $key");
-            SelectReceipt = new WriterStatement(connection, "SELECT answer FROM message_receipts WHERE msg_id = $id");
-            InsertReceipt = new WriterStatement(connection, "INSERT INTO message_receipts (msg_id, answer, processed_at) VALUES ($id, $answer, $at) ON CONFLICT (msg_id) DO NOTHING");
-            PruneReceipts = new WriterStatement(connection, "DELETE FROM message_receipts WHERE processed_at < $before");
+            SelectReceipt = new WriterStatement(connection, "SELECT msg_id, answer FROM message_receipts WHERE seq = $seq");
+            InsertReceipt = new WriterStatement(connection, "INSERT INTO message_receipts (msg_id, answer, processed_at) VALUES ($id, $answer, $at)");
+            PruneReceipts = new WriterStatement(connection, "DELETE FROM message_receipts WHERE seq < $keep");
             InsertOutbox = new WriterStatement(connection, """
                 INSERT INTO outbox (key, gvr, namespace, name, subresource, created_at) VALUES ($key, $gvr, $namespace, $name, $subresource, $at)
                 """);

@@ -57,6 +57,13 @@ internal sealed class WriterStatement : IDisposable
         }
     }
 
+    /// <summary>Runs an INSERT to its end; returns the rowid it gave the row.</summary>
+    public long Insert()
+    {
+        Execute();
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
     /// <summary>Steps to the first row; false (and reset) when there is none. After true, read columns, then <see cref="Reset"/>.</summary>
     public bool Read()
     {

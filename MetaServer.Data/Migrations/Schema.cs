@@ -123,5 +123,22 @@ internal static class Schema
             ALTER TABLE changes DROP COLUMN prev_labels;
             ALTER TABLE changes DROP COLUMN prev_fields;
             """),
+        new(5, "receipts in the order they were written", """
+            -- Beehive's message ids are random UUIDs: an index of them takes each new receipt to a random page of a
+            -- tree holding every receipt kept (about one more page written per message). Receipts are now appended in
+            -- the order they are written (seq) and found through an index the writer keeps in memory, rebuilt from
+            -- this table at start; rows the index no longer holds (past the retention or its capacity) are pruned
+            -- from the low end of seq.
+            CREATE TABLE message_receipts_by_seq (
+                seq          INTEGER PRIMARY KEY,
+                msg_id       TEXT NOT NULL,
+                answer       TEXT NOT NULL,
+                processed_at INTEGER NOT NULL
+            );
+            INSERT INTO message_receipts_by_seq (msg_id, answer, processed_at)
+            SELECT msg_id, answer, processed_at FROM message_receipts ORDER BY processed_at, rowid;
+            DROP TABLE message_receipts;
+            ALTER TABLE message_receipts_by_seq RENAME TO message_receipts;
+            """),
     ];
 }

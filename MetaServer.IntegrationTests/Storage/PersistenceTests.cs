@@ -79,7 +79,7 @@ public sealed class PersistenceTests : IDisposable
         using var db = new SqliteConnection($"Data Source={DatabasePath}");
         db.Open();
         Assert.Equal("wal", db.QuerySingle<string>("PRAGMA journal_mode"));
-        Assert.Equal([1, 2, 3, 4], db.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3, 4, 5], db.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
         var tables = db.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").ToArray();
         Assert.Superset(new HashSet<string> { "meta", "meta_v2", "changes", "store_state", "schema_migrations", "message_receipts" }, tables.ToHashSet());
     }
@@ -140,7 +140,7 @@ public sealed class PersistenceTests : IDisposable
 
         using var check = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
         check.Open();
-        Assert.Equal([1, 2, 3, 4], check.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3, 4, 5], check.Query<int>("SELECT version FROM schema_migrations ORDER BY version"));
         var columns = check.Query<string>("SELECT name FROM pragma_table_info('meta_v2') UNION ALL SELECT name FROM pragma_table_info('changes')").ToArray();
         Assert.DoesNotContain("value", check.Query<string>("SELECT name FROM pragma_table_info('meta_v2')"));
         Assert.DoesNotContain("prev_value", columns);
