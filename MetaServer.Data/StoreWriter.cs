@@ -7,6 +7,7 @@ using MetaServer.Domain.Kubernetes;
 using MetaServer.Domain.Selection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using SQLitePCL;
 
 namespace MetaServer.Data;
 
@@ -183,6 +184,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         using var connection = _store.OpenWriterConnection();
+        // The log is copied into the file by the checkpointer's thread; the writer's own checkpoint is a backstop.
+        raw.sqlite3_wal_autocheckpoint(connection.Handle!, WalCheckpointer.BackstopPages);
+        using var checkpointer = new WalCheckpointer(_store, _logger);
         using var statements = new Statements(connection);
         var batch = new List<PendingWork>(_store.Options.MaxBatch);
         var receipts = LoadReceipts(connection);
@@ -227,6 +231,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 }
 
                 receipts.Commit();
+                checkpointer.Committed();
                 _store.Advance(tx.Revision);
                 _store.Compacted(tx.CompactedTo);
                 Interlocked.Increment(ref _batches);
