@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using MetaServer.Domain.Messages;
@@ -178,30 +179,52 @@ internal sealed partial class SocketBridge(MessageBus bus, IOptions<SocketOption
     }
 
     /// <summary>
-    /// Writes what the bus queues for the peer's module to the latest peer. A message is taken out of the mailbox
-    /// only after it was written; if the write fails, that peer is dropped and the message goes to the next one.
+    /// Writes what the bus queues for the peer's module to the latest peer, what is queued at the time in one write
+    /// (up to ~64 KB of frames: one system call, and one wake-up of the peer, for a burst of answers). Messages taken
+    /// from the mailbox are kept until they were written; if the write fails, that peer is dropped and they go to the
+    /// next one, first.
     /// </summary>
     private async Task ForwardAsync(Mailbox mailbox, CancellationToken stoppingToken)
     {
+        var taken = new List<Message>();
+        var frames = new ArrayBufferWriter<byte>(ForwardWriteSize);
         try
         {
-            while (await mailbox.Inbox.WaitToReadAsync(stoppingToken))
+            while (taken.Count > 0 || await mailbox.Inbox.WaitToReadAsync(stoppingToken))
             {
                 var peer = await LatestPeerAsync(stoppingToken);
-                if (!mailbox.Inbox.TryPeek(out var message))
+                frames.ResetWrittenCount();
+                foreach (var message in taken)
+                {
+                    SocketFraming.WriteTo(frames, message);
+                }
+
+                while (frames.WrittenCount < ForwardWriteSize && mailbox.Inbox.TryRead(out var next))
+                {
+                    taken.Add(next);
+                    SocketFraming.WriteTo(frames, next);
+                }
+
+                if (taken.Count == 0)
                 {
                     continue;
                 }
 
                 try
                 {
-                    await peer.WriteAsync(SocketFraming.Write(message), stoppingToken);
-                    mailbox.Inbox.TryRead(out _);
+                    await peer.WriteAsync(frames.WrittenMemory, stoppingToken);
+                    taken.Clear();
                 }
                 catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
                 {
                     Log.PeerLost(logger, peer.Id, e.Message);
                     Drop(peer);
+                }
+
+                if (frames.Capacity > 16 * ForwardWriteSize)
+                {
+                    // One large message grew the buffer; bursts of answers need only the usual size.
+                    frames = new ArrayBufferWriter<byte>(ForwardWriteSize);
                 }
             }
         }
@@ -209,6 +232,8 @@ internal sealed partial class SocketBridge(MessageBus bus, IOptions<SocketOption
         {
         }
     }
+
+    private const int ForwardWriteSize = 64 * 1024;
 
     private async Task<Peer> LatestPeerAsync(CancellationToken stoppingToken)
     {
@@ -248,12 +273,12 @@ internal sealed partial class SocketBridge(MessageBus bus, IOptions<SocketOption
 
         public NetworkStream Stream { get; } = new(socket, ownsSocket: true);
 
-        public async Task WriteAsync(byte[] frame, CancellationToken cancellationToken)
+        public async Task WriteAsync(ReadOnlyMemory<byte> frames, CancellationToken cancellationToken)
         {
             await _writing.WaitAsync(cancellationToken);
             try
             {
-                await Stream.WriteAsync(frame, cancellationToken);
+                await Stream.WriteAsync(frames, cancellationToken);
             }
             finally
             {

@@ -29,6 +29,13 @@ public sealed partial class MessageJson : JsonSerializerContext
     /// <summary>The message as UTF-8 JSON, without the trailing newline Go's websocket writer adds.</summary>
     public static byte[] ToUtf8Bytes(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, Wire.Message);
 
+    /// <summary>Appends a message's JSON, the same bytes as <see cref="ToUtf8Bytes"/>, to <paramref name="output"/>.</summary>
+    public static void WriteTo(System.Buffers.IBufferWriter<byte> output, Message message)
+    {
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = Wire.Options.Encoder });
+        JsonSerializer.Serialize(writer, message, Wire.Message);
+    }
+
     /// <summary>Reads one message; malformed JSON, or JSON that is not a message object, is an error value.</summary>
     /// <remarks>
     /// The JSON is parsed once: the header and route are read from the parsed document, and the content becomes a

@@ -38,6 +38,19 @@ public static class SocketFraming
         return frame;
     }
 
+    /// <summary>Appends the frame of a message to <paramref name="output"/> (several frames can share one write).</summary>
+    public static void WriteTo(ArrayBufferWriter<byte> output, Message message)
+    {
+        var start = output.WrittenCount;
+        Tag.CopyTo(output.GetSpan(HeaderSize));
+        output.Advance(HeaderSize);
+        MessageJson.WriteTo(output, message);
+
+        var length = output.WrittenCount - start - HeaderSize;
+        // The header was written first; its length is filled in now that the body's is known.
+        BinaryPrimitives.WriteInt32BigEndian(System.Runtime.InteropServices.MemoryMarshal.AsMemory(output.WrittenMemory).Span.Slice(start + Tag.Length, 4), length);
+    }
+
     /// <summary>The length of the body a header announces; a <see cref="MessageFrameException"/> for a header that is
     /// not beehive's or a length over <paramref name="maxFrameSize"/> (a negative length is read as a huge one).</summary>
     public static int ReadHeader(ReadOnlySpan<byte> header, int maxFrameSize)

@@ -37,6 +37,27 @@ public sealed class SocketFramingTests
     }
 
     [Fact]
+    public async Task Frames_appended_to_one_buffer_are_the_frames_written_one_by_one_and_read_back_in_order()
+    {
+        // Text the encoder treats specially: HTML-sensitive characters, non-ASCII, an emoji, a quote, a control.
+        Message[] messages = [Sample("<a & b>"), Sample("Grüße, 東京 🚀"), Sample("say \"hi\"\n"), Sample(new string('x', 70_000))];
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16);
+
+        foreach (var message in messages)
+        {
+            SocketFraming.WriteTo(buffer, message);
+        }
+
+        Assert.Equal(messages.SelectMany(SocketFraming.Write).ToArray(), buffer.WrittenSpan.ToArray());
+        var stream = new MemoryStream(buffer.WrittenSpan.ToArray());
+        foreach (var message in messages)
+        {
+            var read = await SocketFraming.ReadAsync(stream, 100_000);
+            Assert.Equal(message.ContentText(), read!.ContentText());
+        }
+    }
+
+    [Fact]
     public async Task A_written_frame_reads_back_as_the_same_message_and_frames_follow_each_other()
     {
         var first = Sample("one");
