@@ -7,6 +7,20 @@ public sealed record ObjectWrite(ResourceType Type, string Namespace, string Nam
 {
     public string Key { get; } = Type.KeyOf(Namespace, Name);
 
+    /// <summary>
+    /// A put decided without the stored object (the MetaManager's: the object as the cloud sent it). The writer
+    /// then reads of the stored object only its revision, labels and fields, and its bytes only when the put could
+    /// leave it unchanged; <see cref="Mutate"/> decides the same.
+    /// </summary>
+    public static ObjectWrite Put(ResourceType type, string @namespace, string name, PreparedObject prepared, string? upstreamResourceVersion)
+    {
+        var put = new Mutation.PutPrepared(prepared, upstreamResourceVersion);
+        return new ObjectWrite(type, @namespace, name, _ => put) { Prepared = put };
+    }
+
+    /// <summary>Set by <see cref="Put"/>: the put, whatever is stored.</summary>
+    public Mutation.PutPrepared? Prepared { get; private init; }
+
     /// <summary>dryRun=All: decided and answered exactly as a real write, but nothing is stored or published.</summary>
     public bool DryRun { get; init; }
 

@@ -137,6 +137,18 @@ public sealed class PreparedObject
 
     private static ReadOnlySpan<byte> MemberPrefix => "\"resourceVersion\":\""u8;
 
+    /// <summary>The length of <see cref="With"/>(<paramref name="resourceVersion"/>), without making it.</summary>
+    public long LengthWith(long resourceVersion)
+    {
+        var digits = 1;
+        for (var v = resourceVersion; v >= 10; v /= 10)
+        {
+            digits++;
+        }
+
+        return Json.Length - SlotLength + digits;
+    }
+
     /// <summary>Whether these bytes, with <paramref name="resourceVersion"/> in the slot, are exactly <paramref name="stored"/>.</summary>
     public bool Equals(ReadOnlySpan<byte> stored, long resourceVersion)
     {

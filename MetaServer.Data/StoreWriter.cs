@@ -25,6 +25,13 @@ public sealed partial class StoreWriter : IAsyncDisposable
         FROM meta_v2 m JOIN changes c ON c.revision = m.resource_version WHERE m.key = $key
         """;
 
+    // What a put decided without the stored object needs of it: the JSON's length only (octet_length reads the
+    // record header, not the overflow page holding most of a ~3 KB object), so its bytes are read only to compare.
+    private const string SelectShape = """
+        SELECT m.resource_version, m.upstream_resource_version, m.labels, m.fields, octet_length(c.value)
+        FROM meta_v2 m JOIN changes c ON c.revision = m.resource_version WHERE m.key = $key
+        """;
+
     private const string Upsert = """
         INSERT INTO meta_v2 (key, gvr, namespace, name, resource_version, upstream_resource_version, labels, fields)
         VALUES ($key, $gvr, $namespace, $name, $rv, $urv, $labels, $fields)
@@ -332,6 +339,11 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
     private WriteResult Apply(Transaction tx, ObjectWrite write)
     {
+        if (write.Prepared is { } independent)
+        {
+            return ApplyPut(tx, write, independent);
+        }
+
         var statements = tx.Statements;
         var buffer = tx.Buffer;
         var current = ReadCurrent(statements, write.Key, out var currentLabels, out var currentFields);
@@ -381,7 +393,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                     statements.Delete.Set("$key", write.Key).Execute();
                     var change = new CommittedChange(revision, ChangeType.Deleted, write.Key, write.Type.Gvr, write.Namespace,
                         write.Name, value, currentLabels, currentFields, currentLabels, currentFields);
-                    RecordChange(statements, change, current, tx.Now);
+                    RecordChange(statements, change, current.ResourceVersion, tx.Now);
                     tx.Changes.Add(change);
                     return new WriteResult.Committed(new StoredObject(write.Key, revision, current.UpstreamResourceVersion, value), ChangeType.Deleted);
                 }
@@ -389,6 +401,43 @@ public sealed partial class StoreWriter : IAsyncDisposable
             default:
                 throw new InvalidOperationException($"unknown mutation {decision.GetType().Name}");
         }
+    }
+
+    // A put that does not depend on the stored object (ObjectWrite.Put): only a put that could leave it unchanged
+    // (same upstream version, same length) reads the stored bytes to compare; any other commits without them.
+    private static WriteResult ApplyPut(Transaction tx, ObjectWrite write, Mutation.PutPrepared put)
+    {
+        var shape = tx.Statements.SelectShape.Set("$key", write.Key);
+        if (!shape.Read())
+        {
+            return ApplyPrepared(tx, write, null, null, null, put.Object, put.UpstreamResourceVersion);
+        }
+
+        long stored, length;
+        string? storedUpstream, labels, fields;
+        try
+        {
+            (stored, storedUpstream, labels, fields, length) = (shape.Int64(0), shape.Text(1), shape.Text(2), shape.Text(3), shape.Int64(4));
+        }
+        finally
+        {
+            shape.Reset();
+        }
+
+        var upstream = put.UpstreamResourceVersion ?? storedUpstream;
+        if (upstream == storedUpstream && put.Object.LengthWith(stored) == length)
+        {
+            var current = ReadCurrent(tx.Statements, write.Key, out var currentLabels, out var currentFields);
+            return ApplyPrepared(tx, write, current, currentLabels, currentFields, put.Object, put.UpstreamResourceVersion);
+        }
+
+        if (write.DryRun)
+        {
+            return new WriteResult.WouldCommit(new StoredObject(write.Key, stored, upstream, put.Object.With(stored)), ChangeType.Modified);
+        }
+
+        var revision = ++tx.Revision;
+        return Store(tx, write, stored, labels, fields, revision, put.Object.With(revision), upstream, put.Object.Labels, put.Object.Fields);
     }
 
     private static WriteResult ApplyPrepared(Transaction tx, ObjectWrite write, StoredObject? current, string? currentLabels,
@@ -411,19 +460,20 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }
 
         var revision = ++tx.Revision;
-        return Store(tx, write, current, currentLabels, currentFields, revision, prepared.With(revision), upstream, prepared.Labels, prepared.Fields);
+        return Store(tx, write, current?.ResourceVersion ?? 0, currentLabels, currentFields, revision, prepared.With(revision), upstream, prepared.Labels, prepared.Fields);
     }
 
-    private static WriteResult.Committed Store(Transaction tx, ObjectWrite write, StoredObject? current, string? currentLabels,
+    // previous: the stored object's revision, 0 when there is none.
+    private static WriteResult.Committed Store(Transaction tx, ObjectWrite write, long previous, string? currentLabels,
         string? currentFields, long revision, byte[] value, string? upstream, string? labels, string? fields)
     {
         var statements = tx.Statements;
-        var type = current is null ? ChangeType.Added : ChangeType.Modified;
+        var type = previous == 0 ? ChangeType.Added : ChangeType.Modified;
         statements.Upsert.Set("$key", write.Key).Set("$gvr", write.Type.Gvr).Set("$namespace", write.Namespace).Set("$name", write.Name)
             .Set("$rv", revision).Set("$urv", upstream).Set("$labels", labels).Set("$fields", fields).Execute();
         var change = new CommittedChange(revision, type, write.Key, write.Type.Gvr, write.Namespace, write.Name,
             value, labels, fields, currentLabels, currentFields);
-        RecordChange(statements, change, current, tx.Now);
+        RecordChange(statements, change, previous, tx.Now);
         tx.Changes.Add(change);
         return new WriteResult.Committed(new StoredObject(write.Key, revision, upstream, value), type);
     }
@@ -449,7 +499,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }
     }
 
-    private static void RecordChange(Statements statements, CommittedChange change, StoredObject? previous, long now)
+    private static void RecordChange(Statements statements, CommittedChange change, long previous, long now)
     {
         var type = change.Type switch
         {
@@ -459,7 +509,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         };
         statements.InsertChange.Set("$revision", change.Revision).Set("$key", change.Key).Set("$gvr", change.Gvr)
             .Set("$namespace", change.Namespace).Set("$name", change.Name).Set("$type", type)
-            .Set("$prev", previous?.ResourceVersion ?? 0).Set("$labels", change.Labels).Set("$fields", change.Fields)
+            .Set("$prev", previous).Set("$labels", change.Labels).Set("$fields", change.Fields)
             .SetUtf8("$value", change.Value)
             .Set("$at", now).Execute();
     }
@@ -689,6 +739,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         public Statements(SqliteConnection connection)
         {
             Select = new WriterStatement(connection, SelectCurrent);
+            SelectShape = new WriterStatement(connection, StoreWriter.SelectShape);
             Upsert = new WriterStatement(connection, StoreWriter.Upsert);
             Delete = new WriterStatement(connection, DeleteObject);
             InsertChange = new WriterStatement(connection, StoreWriter.InsertChange);
@@ -711,13 +762,14 @@ public sealed partial class StoreWriter : IAsyncDisposable
             Savepoint = new WriterStatement(connection, "SAVEPOINT unit");
             Release = new WriterStatement(connection, "RELEASE unit");
             RollbackToSavepoint = new WriterStatement(connection, "ROLLBACK TO unit");
-            _all = [Select, Upsert, Delete, InsertChange, UpdateState, DeleteChanges, UpdateCompacted, SelectMeta, UpsertMeta,
+            _all = [Select, SelectShape, Upsert, Delete, InsertChange, UpdateState, DeleteChanges, UpdateCompacted, SelectMeta, UpsertMeta,
                 DeleteMeta, SelectReceipt, InsertReceipt, PruneReceipts, InsertOutbox, DeleteOutbox, Savepoint, Release, RollbackToSavepoint];
         }
 
         private readonly WriterStatement[] _all;
 
         public WriterStatement Select { get; }
+        public WriterStatement SelectShape { get; }
         public WriterStatement Upsert { get; }
         public WriterStatement Delete { get; }
         public WriterStatement InsertChange { get; }

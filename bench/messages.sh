@@ -24,7 +24,10 @@ dotnet publish "$HERE/EdgeMeta.Bench" -c Release -o "$TMP/bench" >"$TMP/pub2.log
 BENCH="$TMP/bench/EdgeMeta.Bench"
 
 log "raw SQLite: $COUNT rows, $BATCH per transaction, synchronous=$SYNC"
+sync
 RAW=$("$BENCH" rawsqlite "$TMP/raw" "$COUNT" "$BATCH" "$SYNC"); log "$RAW"
+# Each run starts with the page cache clean: the kernel's writeback of one run's files must not land in the next.
+rm -rf "$TMP/raw"; sync
 
 PORT=$(free_port); BASE=http://127.0.0.1:$PORT; SOCK="$TMP/meta.sock"
 "$TMP/server/MetaServer.Api" --Kestrel:Endpoints:Http:Url="$BASE" --Storage:Path="$TMP/db/edgemeta.db" \
@@ -41,6 +44,7 @@ MSG=$("$BENCH" messages "$SOCK" "$COUNT" "$WINDOW" bench); log "$MSG"
 RSS=$(awk '/^VmHWM/{print $2}' /proc/$SERVER/status)
 
 log "raw SQLite again (after, to share the machine's drift)"
+sync
 RAW2=$("$BENCH" rawsqlite "$TMP/raw2" "$COUNT" "$BATCH" "$SYNC"); log "$RAW2"
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }

@@ -275,7 +275,7 @@ internal sealed partial class MetaManagerService(
                         prepared = PreparedObject.From(obj, kind);
                     }
 
-                    var write = new ObjectWrite(kind, kind.Namespaced ? resource.Namespace : "", resource.Name!, _ => new Mutation.PutPrepared(prepared, upstream));
+                    var write = ObjectWrite.Put(kind, kind.Namespaced ? resource.Namespace : "", resource.Name!, prepared, upstream);
                     change = tx => Require(tx.Write(write));
                     break;
                 }

@@ -60,6 +60,44 @@ public sealed class MetaManagerDeliveryTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task An_update_that_changes_nothing_commits_nothing_and_any_real_change_commits_whatever_its_length()
+    {
+        await using var h = new MetaManagerHarness(DatabasePath);
+        async Task<(string Data, string Version)> SendAndReadAsync(string data, string? upstream = null)
+        {
+            var content = MetaManagerHarness.ConfigMap("same", data);
+            if (upstream is not null)
+            {
+                content["metadata"]!["resourceVersion"] = upstream;
+            }
+
+            // A new message each time (its own id): not a resend, a write to decide.
+            await h.SendAsync(MetaManagerHarness.From(Sources.EdgeController, Operations.Update, "default/configmap/same", content));
+            await h.BarrierAsync();
+            var answer = await MetaManagerHarness.NextAsync(h.Cloud);
+            Assert.Equal(Message.Ok, answer.ContentText());
+            var (_, stored) = await h.Client.GetJsonAsync("/api/v1/namespaces/default/configmaps/same");
+            return (stored["data"]!["k"]!.GetValue<string>(), stored.Meta("resourceVersion"));
+        }
+
+        var (_, created) = await SendAndReadAsync("aa");
+        // The same object again: nothing committed, the revision stays.
+        Assert.Equal(("aa", created), await SendAndReadAsync("aa"));
+        // Another object of the very same length: compared byte for byte, and committed.
+        var (sameLength, afterSameLength) = await SendAndReadAsync("bb");
+        Assert.Equal("bb", sameLength);
+        Assert.True(long.Parse(afterSameLength) > long.Parse(created));
+        // Another length: committed without reading the stored bytes.
+        var (longer, afterLonger) = await SendAndReadAsync("ccc");
+        Assert.Equal("ccc", longer);
+        Assert.True(long.Parse(afterLonger) > long.Parse(afterSameLength));
+        // The same object under a new version from the cloud: the version is news, so it commits.
+        var (_, afterUpstream) = await SendAndReadAsync("ccc", upstream: "42");
+        Assert.True(long.Parse(afterUpstream) > long.Parse(afterLonger));
+        Assert.Equal(("ccc", afterUpstream), await SendAndReadAsync("ccc", upstream: "42"));
+    }
+
     private static string Wire(Message message) => System.Text.Encoding.UTF8.GetString(MessageJson.ToUtf8Bytes(message));
 
     [Fact]
