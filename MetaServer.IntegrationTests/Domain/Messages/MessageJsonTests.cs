@@ -159,12 +159,21 @@ public sealed class MessageJsonTests
     [InlineData("""{"header":"x"}""", "message is not valid JSON")]
     [InlineData("""{"header":{"timestamp":"1"}}""", "message is not valid JSON")]
     [InlineData("null", "message is null")]
+    [InlineData("{\"route\":{},\"content\":\"x\"} x", "message is not valid JSON")]
+    [InlineData("{\"route\":{},\"content\":\"x\"}{}", "message is not valid JSON")]
     public void Malformed_message_is_an_error_value(string json, string reason)
     {
         Assert.False(MessageJson.TryRead(Encoding.UTF8.GetBytes(json), out var message, out var error));
 
         Assert.Null(message);
         Assert.StartsWith(reason, error);
+    }
+
+    [Fact]
+    public void The_newline_Gos_websocket_writer_ends_a_message_with_is_no_error()
+    {
+        Assert.True(MessageJson.TryRead(Encoding.UTF8.GetBytes("{\"route\":{\"operation\":\"query\"},\"content\":\"x\"}\n"), out var message, out var error), error);
+        Assert.Equal(("query", "x"), (message.Route.Operation, message.ContentText()));
     }
 
     [Fact]
