@@ -92,8 +92,8 @@ internal sealed class ReceiptIndex(int capacity)
         Discard();
     }
 
-    /// <summary>Adds a receipt read back from the table when the writer starts (oldest first).</summary>
-    public void Load(long seq, string messageId, long at) => Add(new Entry(KeyOf(messageId), seq, at));
+    /// <summary>Adds a receipt read back from the table when the writer starts (oldest first), by its id's hash.</summary>
+    public void Load(long seq, ulong key, long at) => Add(new Entry(key, seq, at));
 
     /// <summary>
     /// Forgets the receipts processed before <paramref name="before"/> (unix ms) and returns the <c>seq</c> from

@@ -322,16 +322,26 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }
     }
 
-    // The receipts kept findable, newest last (the table is in the order they were written).
+    // The receipts kept findable: the newest, read newest first and added oldest first (only their hashes are kept).
     private ReceiptIndex LoadReceipts(SqliteConnection connection)
     {
         var capacity = _store.Options.ReceiptCapacity;
+        var newest = new List<(long Seq, ulong Key, long At)>();
+        using (var select = connection.CreateCommand())
+        {
+            select.CommandText = "SELECT seq, msg_id, processed_at FROM message_receipts ORDER BY seq DESC LIMIT $capacity";
+            select.Parameters.AddWithValue("$capacity", capacity);
+            using var rows = select.ExecuteReader();
+            while (rows.Read())
+            {
+                newest.Add((rows.GetInt64(0), ReceiptIndex.KeyOf(rows.GetString(1)), rows.GetInt64(2)));
+            }
+        }
+
         var index = new ReceiptIndex(capacity);
-        var newest = Dapper.SqlMapper.Query<(long Seq, string MessageId, long At)>(connection,
-            "SELECT seq, msg_id, processed_at FROM message_receipts ORDER BY seq DESC LIMIT @capacity", new { capacity }).ToList();
         for (var i = newest.Count - 1; i >= 0; i--)
         {
-            index.Load(newest[i].Seq, newest[i].MessageId, newest[i].At);
+            index.Load(newest[i].Seq, newest[i].Key, newest[i].At);
         }
 
         return index;

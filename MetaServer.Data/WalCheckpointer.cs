@@ -41,6 +41,7 @@ internal sealed partial class WalCheckpointer : IDisposable
     private void Run()
     {
         var db = _connection.Handle!;
+        var failing = raw.SQLITE_OK;
         while (true)
         {
             _signal.WaitOne();
@@ -51,10 +52,13 @@ internal sealed partial class WalCheckpointer : IDisposable
 
             var rc = raw.sqlite3_wal_checkpoint_v2(db, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
             // BUSY: another checkpoint (the writer's backstop) holds the lock; the next commit's signal tries again.
-            if (rc is not (raw.SQLITE_OK or raw.SQLITE_BUSY))
+            // A failure is logged when it starts (or changes), not at every commit while it lasts.
+            if (rc is not (raw.SQLITE_OK or raw.SQLITE_BUSY) && rc != failing)
             {
                 Log.Failed(_logger, rc, raw.sqlite3_errmsg(db).utf8_to_string());
             }
+
+            failing = rc == raw.SQLITE_BUSY ? failing : rc;
 
             Thread.Sleep(Interval);
         }
