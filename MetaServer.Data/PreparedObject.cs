@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaServer.Domain.Kubernetes;
 using MetaServer.Domain.Selection;
@@ -53,7 +54,9 @@ public sealed class PreparedObject
         }
 
         var slot = json.AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker));
-        return Selectable(json, slot, marker.Length, obj, type);
+        // Labels and fields are read from the bytes just written (one reader for every way an object is prepared).
+        using var written = JsonDocument.Parse(json);
+        return Selectable(json, slot, marker.Length, written.RootElement, type);
     }
 
     /// <summary>
@@ -62,7 +65,7 @@ public sealed class PreparedObject
     /// the slot. Null when the value is not written compactly (<c>"resourceVersion":"</c> right before it) or holds
     /// an escape. <paramref name="view"/> is the same object, read for its labels and selectable fields.
     /// </summary>
-    public static PreparedObject? FromJson(ReadOnlySpan<byte> json, int valueStart, int valueLength, JsonObject view, ResourceType type)
+    public static PreparedObject? FromJson(ReadOnlySpan<byte> json, int valueStart, int valueLength, JsonElement view, ResourceType type)
     {
         if (valueStart < MemberPrefix.Length || valueStart + valueLength >= json.Length || json[valueStart + valueLength] != (byte)'"'
             || !json.Slice(valueStart - MemberPrefix.Length, MemberPrefix.Length).SequenceEqual(MemberPrefix)
@@ -78,7 +81,7 @@ public sealed class PreparedObject
     /// As <see cref="FromJson"/>, for an object with no resourceVersion: an empty slot is inserted first in its
     /// metadata, whose opening brace is at <paramref name="metadataOpen"/>.
     /// </summary>
-    public static PreparedObject FromJsonWithoutVersion(ReadOnlySpan<byte> json, int metadataOpen, bool metadataEmpty, JsonObject view, ResourceType type)
+    public static PreparedObject FromJsonWithoutVersion(ReadOnlySpan<byte> json, int metadataOpen, bool metadataEmpty, JsonElement view, ResourceType type)
     {
         var at = metadataOpen + 1;
         var member = MemberPrefix.Length + 1 + (metadataEmpty ? 0 : 1); // "resourceVersion":"" and a comma
@@ -95,7 +98,7 @@ public sealed class PreparedObject
         return Selectable(bytes, at + MemberPrefix.Length, 0, view, type);
     }
 
-    private static PreparedObject Selectable(byte[] json, int slot, int slotLength, JsonObject view, ResourceType type) =>
+    private static PreparedObject Selectable(byte[] json, int slot, int slotLength, JsonElement view, ResourceType type) =>
         new(json, slot, slotLength,
             StoreWriter.JsonText(SelectableFields.ExtractLabels(view)),
             StoreWriter.JsonText(SelectableFields.Extract(type.Group, type.Resource, view)));

@@ -489,16 +489,15 @@ internal sealed partial class MetaManagerService(
         }
 
         var json = JsonMarshal.GetRawUtf8Value(content);
-        var view = JsonObject.Create(content)!;
         if (versions == 0)
         {
             // No resourceVersion (a node-side write): the slot goes first in metadata.
-            prepared = PreparedObject.FromJsonWithoutVersion(json, Offset(json, JsonMarshal.GetRawUtf8Value(metadata)), members == 0, view, kind);
+            prepared = PreparedObject.FromJsonWithoutVersion(json, Offset(json, JsonMarshal.GetRawUtf8Value(metadata)), members == 0, content, kind);
             return true;
         }
 
         var value = JsonMarshal.GetRawUtf8Value(version); // with its quotes
-        prepared = PreparedObject.FromJson(json, Offset(json, value) + 1, value.Length - 2, view, kind);
+        prepared = PreparedObject.FromJson(json, Offset(json, value) + 1, value.Length - 2, content, kind);
         upstream = prepared is null ? null : version.GetString();
         return prepared is not null;
     }

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace MetaServer.Domain.Selection;
 
@@ -79,7 +79,7 @@ public static class SelectableFields
     /// Every selectable field of the resource with its value in <paramref name="obj"/>: absent strings read as "",
     /// absent booleans as "false" and absent integers as "0", as the apiserver's typed objects would.
     /// </summary>
-    public static Dictionary<string, string> Extract(string group, string resource, JsonObject obj)
+    public static Dictionary<string, string> Extract(string group, string resource, JsonElement obj)
     {
         var readers = TableFor(group, resource).Readers;
         var fields = new Dictionary<string, string>(readers.Count, StringComparer.Ordinal);
@@ -89,17 +89,18 @@ public static class SelectableFields
     }
 
     /// <summary><c>metadata.labels</c> of the object; values that are not strings are skipped.</summary>
-    public static IReadOnlyDictionary<string, string> ExtractLabels(JsonObject obj)
+    public static IReadOnlyDictionary<string, string> ExtractLabels(JsonElement obj)
     {
-        if (obj["metadata"] is not JsonObject metadata || metadata["labels"] is not JsonObject labels || labels.Count == 0)
+        if (Member(Member(obj, "metadata"), "labels") is not { ValueKind: JsonValueKind.Object } labels)
             return NoLabels;
-        var result = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
-        foreach (var (key, node) in labels)
+        Dictionary<string, string>? result = null;
+        foreach (var label in labels.EnumerateObject())
         {
-            if (node is JsonValue value && value.TryGetValue<string>(out var text))
-                result[key] = text;
+            // A repeated key's last value wins, as with Go's decoder.
+            if (label.Value.ValueKind == JsonValueKind.String)
+                (result ??= new Dictionary<string, string>(StringComparer.Ordinal))[label.Name] = label.Value.GetString()!;
         }
-        return result;
+        return (IReadOnlyDictionary<string, string>?)result ?? NoLabels;
     }
 
     /// <summary>
@@ -124,53 +125,52 @@ public static class SelectableFields
     private static FieldTable TableFor(string group, string resource) =>
         Tables.TryGetValue((group, resource), out var table) ? table : Default;
 
-    private static FieldTable Dedicated(params (string Field, Func<JsonObject, string> Read)[] fields) =>
+    private static FieldTable Dedicated(params (string Field, Func<JsonElement, string> Read)[] fields) =>
         new(Table(fields), Dedicated: true);
 
-    private static FrozenDictionary<string, Func<JsonObject, string>> Table(
-        params (string Field, Func<JsonObject, string> Read)[] fields) =>
+    private static FrozenDictionary<string, Func<JsonElement, string>> Table(
+        params (string Field, Func<JsonElement, string> Read)[] fields) =>
         fields.ToFrozenDictionary(f => f.Field, f => f.Read, StringComparer.Ordinal);
 
-    private static string Name(JsonObject obj) => Text(obj, "metadata", "name");
+    private static string Name(JsonElement obj) => Text(obj, "metadata", "name");
 
-    private static string Namespace(JsonObject obj) => Text(obj, "metadata", "namespace");
+    private static string Namespace(JsonElement obj) => Text(obj, "metadata", "namespace");
 
     // v1 still carries the deprecated spec.serviceAccount; the apiserver falls back to it.
-    private static string ServiceAccountName(JsonObject obj) =>
+    private static string ServiceAccountName(JsonElement obj) =>
         Text(obj, "spec", "serviceAccountName") is { Length: > 0 } name ? name : Text(obj, "spec", "serviceAccount");
 
     // status.podIP wins over status.podIPs[0] when both are set, as in the apiserver's v1 conversion.
-    private static string PodIP(JsonObject obj)
+    private static string PodIP(JsonElement obj)
     {
         if (Text(obj, "status", "podIP") is { Length: > 0 } ip)
             return ip;
-        return obj["status"] is JsonObject status
-               && status["podIPs"] is JsonArray ips
-               && ips.Count > 0
-               && ips[0] is JsonObject first
-            ? Text(first, "ip")
+        return Member(Member(obj, "status"), "podIPs") is { ValueKind: JsonValueKind.Array } ips && ips.GetArrayLength() > 0
+            ? Text(ips[0], "ip")
             : "";
     }
 
     // Events written through events.k8s.io may have no source.component, only a reporting controller.
-    private static string EventSource(JsonObject obj) =>
+    private static string EventSource(JsonElement obj) =>
         Text(obj, "source", "component") is { Length: > 0 } component ? component : Text(obj, "reportingComponent");
 
-    private static string Text(JsonObject obj, string property) =>
-        obj[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
+    // The member of an object (a repeated name's last value, as with Go's decoder), or null: absent, or not an object.
+    private static JsonElement? Member(JsonElement? obj, string property) =>
+        obj is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(property, out var value) ? value : null;
 
-    private static string Text(JsonObject obj, string section, string property) =>
-        obj[section] is JsonObject inner ? Text(inner, property) : "";
+    private static string Text(JsonElement obj, string property) =>
+        Member(obj, property) is { ValueKind: JsonValueKind.String } value ? value.GetString()! : "";
 
-    private static string Flag(JsonObject obj, string section, string property) =>
-        obj[section] is JsonObject inner && inner[property] is JsonValue value && value.TryGetValue<bool>(out var flag) && flag
-            ? "true"
-            : "false";
+    private static string Text(JsonElement obj, string section, string property) =>
+        Member(obj, section) is { } inner ? Text(inner, property) : "";
 
-    private static string Integer(JsonObject obj, string section, string property) =>
-        obj[section] is JsonObject inner && inner[property] is JsonValue value && value.TryGetValue<long>(out var number)
+    private static string Flag(JsonElement obj, string section, string property) =>
+        Member(Member(obj, section), property) is { ValueKind: JsonValueKind.True } ? "true" : "false";
+
+    private static string Integer(JsonElement obj, string section, string property) =>
+        Member(Member(obj, section), property) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var number)
             ? number.ToString(CultureInfo.InvariantCulture)
             : "0";
 
-    private sealed record FieldTable(FrozenDictionary<string, Func<JsonObject, string>> Readers, bool Dedicated);
+    private sealed record FieldTable(FrozenDictionary<string, Func<JsonElement, string>> Readers, bool Dedicated);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaServer.Domain.Selection;
 
@@ -272,5 +273,5 @@ public sealed class SelectableFieldsTests
         Assert.Equal(expected, selected);
     }
 
-    private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
+    private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
 }
