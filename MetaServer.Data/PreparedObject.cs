@@ -54,9 +54,7 @@ public sealed class PreparedObject
         }
 
         var slot = json.AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker));
-        // Labels and fields are read from the bytes just written (one reader for every way an object is prepared).
-        using var written = JsonDocument.Parse(json);
-        return Selectable(json, slot, marker.Length, written.RootElement, type);
+        return Selectable(json, slot, marker.Length, obj, type);
     }
 
     /// <summary>
@@ -98,7 +96,7 @@ public sealed class PreparedObject
         return Selectable(bytes, at + MemberPrefix.Length, 0, view, type);
     }
 
-    private static PreparedObject Selectable(byte[] json, int slot, int slotLength, JsonElement view, ResourceType type) =>
+    private static PreparedObject Selectable(byte[] json, int slot, int slotLength, ObjectSource view, ResourceType type) =>
         new(json, slot, slotLength,
             StoreWriter.JsonText(SelectableFields.ExtractLabels(view)),
             StoreWriter.JsonText(SelectableFields.Extract(type.Group, type.Resource, view)));

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Text.Json;
 
 namespace MetaServer.Domain.Selection;
 
@@ -79,7 +78,7 @@ public static class SelectableFields
     /// Every selectable field of the resource with its value in <paramref name="obj"/>: absent strings read as "",
     /// absent booleans as "false" and absent integers as "0", as the apiserver's typed objects would.
     /// </summary>
-    public static Dictionary<string, string> Extract(string group, string resource, JsonElement obj)
+    public static Dictionary<string, string> Extract(string group, string resource, ObjectSource obj)
     {
         var readers = TableFor(group, resource).Readers;
         var fields = new Dictionary<string, string>(readers.Count, StringComparer.Ordinal);
@@ -89,17 +88,14 @@ public static class SelectableFields
     }
 
     /// <summary><c>metadata.labels</c> of the object; values that are not strings are skipped.</summary>
-    public static IReadOnlyDictionary<string, string> ExtractLabels(JsonElement obj)
+    public static IReadOnlyDictionary<string, string> ExtractLabels(ObjectSource obj)
     {
-        if (Member(Member(obj, "metadata"), "labels") is not { ValueKind: JsonValueKind.Object } labels)
+        if (obj.Object("metadata")?.Object("labels") is not { } labels)
             return NoLabels;
         Dictionary<string, string>? result = null;
-        foreach (var label in labels.EnumerateObject())
-        {
-            // A repeated key's last value wins, as with Go's decoder.
-            if (label.Value.ValueKind == JsonValueKind.String)
-                (result ??= new Dictionary<string, string>(StringComparer.Ordinal))[label.Name] = label.Value.GetString()!;
-        }
+        // A repeated key's last value wins, as with Go's decoder.
+        foreach (var (key, value) in labels.StringMembers())
+            (result ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
         return (IReadOnlyDictionary<string, string>?)result ?? NoLabels;
     }
 
@@ -125,52 +121,38 @@ public static class SelectableFields
     private static FieldTable TableFor(string group, string resource) =>
         Tables.TryGetValue((group, resource), out var table) ? table : Default;
 
-    private static FieldTable Dedicated(params (string Field, Func<JsonElement, string> Read)[] fields) =>
+    private static FieldTable Dedicated(params (string Field, Func<ObjectSource, string> Read)[] fields) =>
         new(Table(fields), Dedicated: true);
 
-    private static FrozenDictionary<string, Func<JsonElement, string>> Table(
-        params (string Field, Func<JsonElement, string> Read)[] fields) =>
+    private static FrozenDictionary<string, Func<ObjectSource, string>> Table(
+        params (string Field, Func<ObjectSource, string> Read)[] fields) =>
         fields.ToFrozenDictionary(f => f.Field, f => f.Read, StringComparer.Ordinal);
 
-    private static string Name(JsonElement obj) => Text(obj, "metadata", "name");
+    private static string Name(ObjectSource obj) => Text(obj, "metadata", "name");
 
-    private static string Namespace(JsonElement obj) => Text(obj, "metadata", "namespace");
+    private static string Namespace(ObjectSource obj) => Text(obj, "metadata", "namespace");
 
     // v1 still carries the deprecated spec.serviceAccount; the apiserver falls back to it.
-    private static string ServiceAccountName(JsonElement obj) =>
+    private static string ServiceAccountName(ObjectSource obj) =>
         Text(obj, "spec", "serviceAccountName") is { Length: > 0 } name ? name : Text(obj, "spec", "serviceAccount");
 
     // status.podIP wins over status.podIPs[0] when both are set, as in the apiserver's v1 conversion.
-    private static string PodIP(JsonElement obj)
-    {
-        if (Text(obj, "status", "podIP") is { Length: > 0 } ip)
-            return ip;
-        return Member(Member(obj, "status"), "podIPs") is { ValueKind: JsonValueKind.Array } ips && ips.GetArrayLength() > 0
-            ? Text(ips[0], "ip")
-            : "";
-    }
+    private static string PodIP(ObjectSource obj) =>
+        Text(obj, "status", "podIP") is { Length: > 0 } ip ? ip : obj.Object("status")?.FirstObjectIn("podIPs")?.Text("ip") ?? "";
 
     // Events written through events.k8s.io may have no source.component, only a reporting controller.
-    private static string EventSource(JsonElement obj) =>
+    private static string EventSource(ObjectSource obj) =>
         Text(obj, "source", "component") is { Length: > 0 } component ? component : Text(obj, "reportingComponent");
 
-    // The member of an object (a repeated name's last value, as with Go's decoder), or null: absent, or not an object.
-    private static JsonElement? Member(JsonElement? obj, string property) =>
-        obj is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(property, out var value) ? value : null;
+    private static string Text(ObjectSource obj, string property) => obj.Text(property);
 
-    private static string Text(JsonElement obj, string property) =>
-        Member(obj, property) is { ValueKind: JsonValueKind.String } value ? value.GetString()! : "";
+    private static string Text(ObjectSource obj, string section, string property) => obj.Object(section)?.Text(property) ?? "";
 
-    private static string Text(JsonElement obj, string section, string property) =>
-        Member(obj, section) is { } inner ? Text(inner, property) : "";
+    private static string Flag(ObjectSource obj, string section, string property) =>
+        obj.Object(section)?.IsTrue(property) == true ? "true" : "false";
 
-    private static string Flag(JsonElement obj, string section, string property) =>
-        Member(Member(obj, section), property) is { ValueKind: JsonValueKind.True } ? "true" : "false";
+    private static string Integer(ObjectSource obj, string section, string property) =>
+        obj.Object(section)?.Integer(property) is { } number ? number.ToString(CultureInfo.InvariantCulture) : "0";
 
-    private static string Integer(JsonElement obj, string section, string property) =>
-        Member(Member(obj, section), property) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var number)
-            ? number.ToString(CultureInfo.InvariantCulture)
-            : "0";
-
-    private sealed record FieldTable(FrozenDictionary<string, Func<JsonElement, string>> Readers, bool Dedicated);
+    private sealed record FieldTable(FrozenDictionary<string, Func<ObjectSource, string>> Readers, bool Dedicated);
 }

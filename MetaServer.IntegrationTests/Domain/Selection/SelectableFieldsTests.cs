@@ -273,5 +273,24 @@ public sealed class SelectableFieldsTests
         Assert.Equal(expected, selected);
     }
 
+    [Theory]
+    [InlineData("pods", RunningPod)]
+    [InlineData("pods", PendingPod)]
+    [InlineData("pods", """{"metadata":{"name":"p","labels":{"a":"1","n":2,"b":"3"}},"spec":{"serviceAccount":"old","hostNetwork":"true"},"status":{"podIPs":[{"ip":"10.0.0.9"}]}}""")]
+    [InlineData("pods", """{"metadata":"x","spec":[],"status":{"podIPs":["10.0.0.9"]}}""")]
+    [InlineData("events", """{"metadata":{"name":"e"},"reportingComponent":"kubelet","involvedObject":{"kind":"Pod","uid":7}}""")]
+    [InlineData("nodes", """{"metadata":{"name":"n"},"spec":{"unschedulable":true}}""")]
+    [InlineData("replicationcontrollers", """{"metadata":{"name":"rc"},"status":{"replicas":3}}""")]
+    [InlineData("replicationcontrollers", """{"metadata":{"name":"rc"},"status":{"replicas":3.5}}""")]
+    public void A_parsed_object_and_the_same_object_as_nodes_give_the_same_fields_and_labels(string resource, string json)
+    {
+        // A message's content is read as parsed; an API write's object as nodes. Both must select alike.
+        var parsed = Parse(json);
+        var nodes = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions())!.AsObject();
+
+        Assert.Equal(SelectableFields.Extract("", resource, parsed), SelectableFields.Extract("", resource, nodes));
+        Assert.Equal(SelectableFields.ExtractLabels(parsed), SelectableFields.ExtractLabels(nodes));
+    }
+
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
 }
