@@ -437,8 +437,10 @@ public sealed partial class StoreWriter : IAsyncDisposable
         var upstream = put.UpstreamResourceVersion ?? storedUpstream;
         if (upstream == storedUpstream && put.Object.LengthWith(stored) == length)
         {
-            var current = ReadCurrent(tx.Statements, write.Key, out var currentLabels, out var currentFields);
-            return ApplyPrepared(tx, write, current, currentLabels, currentFields, put.Object, put.UpstreamResourceVersion);
+            // Possibly unchanged: its bytes, by the revision just read (the join above found that change).
+            var value = tx.Statements.SelectValue.Set("$revision", stored).ScalarBytes()!;
+            return ApplyPrepared(tx, write, new StoredObject(write.Key, stored, storedUpstream, value), labels, fields,
+                put.Object, put.UpstreamResourceVersion);
         }
 
         if (write.DryRun)
@@ -750,6 +752,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         {
             Select = new WriterStatement(connection, SelectCurrent);
             SelectShape = new WriterStatement(connection, StoreWriter.SelectShape);
+            SelectValue = new WriterStatement(connection, "SELECT value FROM changes WHERE revision = $revision");
             Upsert = new WriterStatement(connection, StoreWriter.Upsert);
             Delete = new WriterStatement(connection, DeleteObject);
             InsertChange = new WriterStatement(connection, StoreWriter.InsertChange);
@@ -772,7 +775,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
             Savepoint = new WriterStatement(connection, "SAVEPOINT unit");
             Release = new WriterStatement(connection, "RELEASE unit");
             RollbackToSavepoint = new WriterStatement(connection, "ROLLBACK TO unit");
-            _all = [Select, SelectShape, Upsert, Delete, InsertChange, UpdateState, DeleteChanges, UpdateCompacted, SelectMeta, UpsertMeta,
+            _all = [Select, SelectShape, SelectValue, Upsert, Delete, InsertChange, UpdateState, DeleteChanges, UpdateCompacted, SelectMeta, UpsertMeta,
                 DeleteMeta, SelectReceipt, InsertReceipt, PruneReceipts, InsertOutbox, DeleteOutbox, Savepoint, Release, RollbackToSavepoint];
         }
 
@@ -780,6 +783,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
         public WriterStatement Select { get; }
         public WriterStatement SelectShape { get; }
+        public WriterStatement SelectValue { get; }
         public WriterStatement Upsert { get; }
         public WriterStatement Delete { get; }
         public WriterStatement InsertChange { get; }

@@ -79,7 +79,13 @@ internal sealed class WriterStatement : IDisposable
     }
 
     /// <summary>The first column of the first row as text, or null (no row, or NULL).</summary>
-    public string? ScalarText()
+    public string? ScalarText() => Scalar(Text);
+
+    /// <summary>The first column of the first row as bytes, or null (no row).</summary>
+    public byte[]? ScalarBytes() => Scalar(Bytes);
+
+    private T? Scalar<T>(Func<int, T?> read)
+        where T : class
     {
         if (!Read())
         {
@@ -88,7 +94,7 @@ internal sealed class WriterStatement : IDisposable
 
         try
         {
-            return Text(0);
+            return read(0);
         }
         finally
         {

@@ -30,12 +30,9 @@ public static class SocketFraming
     /// <summary>The frame of a message: header and compact JSON, as <see cref="MessageJson"/> writes it.</summary>
     public static byte[] Write(Message message)
     {
-        var json = MessageJson.ToUtf8Bytes(message);
-        var frame = new byte[HeaderSize + json.Length];
-        Tag.CopyTo(frame);
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(Tag.Length), json.Length);
-        json.CopyTo(frame.AsSpan(HeaderSize));
-        return frame;
+        var frame = new ArrayBufferWriter<byte>(1024);
+        WriteTo(frame, message);
+        return frame.WrittenSpan.ToArray();
     }
 
     /// <summary>Appends the frame of a message to <paramref name="output"/> (several frames can share one write).</summary>
